@@ -1,0 +1,1 @@
+"""Everything that talks to AWS: sessions, clients, error classification, regions."""

@@ -1,0 +1,267 @@
+"""Sessions: one base session, and per account a session whose assumed-role credentials refresh
+themselves. All of this does I/O (STS) lazily, on the first call that needs credentials."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config as BotoConfig
+from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+
+from estate.aws.errors import ErrorKind, classify, describe
+from estate.aws.stats import CallStats
+from estate.errors import AwsError, EndpointError, EstateError, InputError
+
+log = logging.getLogger(__name__)
+
+ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
+DEFAULT_SESSION_NAME = "estate"
+
+
+def parse_role_arn(role_arn: str) -> str:
+    """The account id of a role ARN; InputError naming the ARN when it is not one."""
+    m = ROLE_ARN_RE.match(role_arn or "")
+    if not m:
+        raise InputError(
+            f"not an IAM role ARN: {role_arn!r} (expected arn:aws:iam::<12-digit account>:role/NAME)"
+        )
+    return m.group(1)
+
+
+class AssumedRoleCredentials(DeferredRefreshableCredentials):
+    """Refreshable credentials over AssumeRole that can also be refreshed on demand.
+
+    botocore refreshes before expiry by itself; `force_refresh` covers the case it does not
+    (an ExpiredToken answer). `generation` lets many threads that saw the same expired token
+    cause one AssumeRole, not one each.
+    """
+
+    def __init__(self, fetcher: AssumeRoleCredentialFetcher, cache: dict[str, Any], stats: CallStats):
+        super().__init__(refresh_using=fetcher.fetch_credentials, method="assume-role")
+        self._fetch_cache = cache
+        self._stats = stats
+        self.generation = 0
+
+    def _protected_refresh(self, is_mandatory: bool) -> None:
+        super()._protected_refresh(is_mandatory)
+        self.generation += 1
+        self._stats.add(assume_roles=1)
+
+    def force_refresh(self, seen_generation: int) -> None:
+        """Refresh now unless another thread already did since `seen_generation`."""
+        with self._refresh_lock:
+            if self.generation != seen_generation:
+                return
+            self._fetch_cache.clear()
+            self._protected_refresh(is_mandatory=True)
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """What every client is made with. Plain data, so workers can rebuild it."""
+
+    endpoint_url: str | None = None
+    profile: str | None = None
+    external_id: str | None = None
+    session_name: str = DEFAULT_SESSION_NAME
+    duration_seconds: int = 3600
+    max_attempts: int = 5
+    max_pool_connections: int = 32
+    connect_timeout: int = 10
+    read_timeout: int = 60
+
+
+class AccountSession:
+    """A session acting in one account, with one client per (region, service), shared by threads."""
+
+    def __init__(
+        self,
+        account_id: str,
+        botocore_session: botocore.session.Session,
+        settings: AwsSettings,
+        stats: CallStats,
+        credentials: AssumedRoleCredentials | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self._session = botocore_session
+        self._settings = settings
+        self._stats = stats
+        self._credentials = credentials
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        s3_cfg = {"addressing_style": "path"} if settings.endpoint_url else {}
+        self._client_config = BotoConfig(
+            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
+            max_pool_connections=settings.max_pool_connections,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            s3=s3_cfg,
+        )
+
+    @property
+    def boto3_session(self) -> boto3.Session:
+        """A boto3 Session over the same (refreshing) credentials, for code that wants one."""
+        return boto3.Session(botocore_session=self._session)
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._session.create_client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self._settings.endpoint_url,
+                    config=self._client_config,
+                )
+                self._count_attempts(client)
+                self._clients[key] = client
+        return client
+
+    def _count_attempts(self, client: Any) -> None:
+        """Count every HTTP attempt, throttled answers and retries (botocore's own loop)."""
+        stats = self._stats
+
+        def on_needs_retry(response: Any = None, attempts: int = 1, **_: Any) -> None:
+            counts = {"api_calls": 1, "retries": 1 if attempts > 1 else 0}
+            if response is not None:
+                code = response[1].get("Error", {}).get("Code", "")
+                if code and classify_code(code) == ErrorKind.THROTTLED:
+                    counts["throttles"] = 1
+            stats.add(**counts)
+
+        client.meta.events.register_first("needs-retry", on_needs_retry)
+
+    def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]:
+        """Call an API operation (its AWS name, e.g. 'DescribeInstances'). Does I/O.
+
+        An expired token refreshes the credentials and retries once (botocore does not).
+        """
+        client = self.client(service, region)
+        method = getattr(client, botocore.xform_name(operation))
+        seen = self._credentials.generation if self._credentials else 0
+        try:
+            return method(**params)
+        except ClientError as exc:
+            if self._credentials is None or classify(exc) != ErrorKind.EXPIRED:
+                raise
+            log.info("credentials expired for account %s; refreshing", self.account_id)
+            self._stats.add(expired_refreshes=1)
+            self._credentials.force_refresh(seen)
+            return method(**params)
+
+
+def classify_code(code: str) -> ErrorKind:
+    return classify(ClientError({"Error": {"Code": code}}, "op"))
+
+
+class SessionFactory:
+    """Base session from the standard chain, and per account a self-refreshing session.
+
+    The management (caller) account is used directly when it has no explicit role.
+    """
+
+    def __init__(
+        self,
+        settings: AwsSettings,
+        stats: CallStats | None = None,
+        base: botocore.session.Session | None = None,
+    ) -> None:
+        self.settings = settings
+        self.stats = stats or CallStats()
+        try:
+            self._base = base or botocore.session.Session(profile=settings.profile)
+            self._base.get_scoped_config()  # raises ProfileNotFound now, not mid-run
+        except ProfileNotFound as exc:
+            raise InputError(f"AWS profile not found: {settings.profile!r}") from exc
+        # Sessions share one loader so the service models are parsed once, not per account.
+        self._loader = self._base.get_component("data_loader")
+        self._accounts: dict[str, AccountSession] = {}
+        self._lock = threading.Lock()
+        self._caller: str | None = None
+
+    def caller_account(self) -> str:
+        """The account id of the base credentials (STS GetCallerIdentity). Does I/O."""
+        if self._caller is None:
+            sts = self._base.create_client(
+                "sts", region_name=self._default_region(), endpoint_url=self.settings.endpoint_url
+            )
+            try:
+                self._caller = sts.get_caller_identity()["Account"]
+            except ClientError as exc:
+                raise AwsError(f"cannot identify the base credentials: {describe(exc)}") from exc
+            except BotoCoreError as exc:
+                raise _connection_error(exc, self.settings.endpoint_url) from exc
+        return self._caller
+
+    def _default_region(self) -> str:
+        return self._base.get_config_variable("region") or "us-east-1"
+
+    def base_session(self) -> AccountSession:
+        return self.for_account(self.caller_account(), role_arn=None)
+
+    def for_account(self, account_id: str, role_arn: str | None) -> AccountSession:
+        """The session for an account: assumed role when role_arn is given, else the base one."""
+        with self._lock:
+            existing = self._accounts.get(account_id)
+            if existing is not None:
+                return existing
+            if role_arn is None:
+                session = AccountSession(account_id, self._base, self.settings, self.stats)
+            else:
+                session = self._assumed(account_id, role_arn)
+            self._accounts[account_id] = session
+            return session
+
+    def _assumed(self, account_id: str, role_arn: str) -> AccountSession:
+        if parse_role_arn(role_arn) != account_id:
+            raise InputError(f"role {role_arn} is not in account {account_id}")
+        extra: dict[str, Any] = {
+            "RoleSessionName": self.settings.session_name,
+            "DurationSeconds": self.settings.duration_seconds,
+        }
+        if self.settings.external_id:
+            extra["ExternalId"] = self.settings.external_id
+        client_creator: Callable[..., Any] = functools.partial(
+            _create_sts_client,
+            self._base,
+            region_name=self._default_region(),
+            endpoint_url=self.settings.endpoint_url,
+        )
+        cache: dict[str, Any] = {}
+        fetcher = AssumeRoleCredentialFetcher(
+            client_creator=client_creator,
+            source_credentials=self._base.get_credentials(),
+            role_arn=role_arn,
+            extra_args=extra,
+            cache=cache,
+        )
+        creds = AssumedRoleCredentials(fetcher, cache, self.stats)
+        session = botocore.session.Session()
+        session.register_component("data_loader", self._loader)
+        session._credentials = creds  # the documented way to give a botocore session credentials
+        return AccountSession(account_id, session, self.settings, self.stats, creds)
+
+
+def _create_sts_client(base: botocore.session.Session, service: str, **kwargs: Any) -> Any:
+    kwargs.setdefault("region_name", None)
+    return base.create_client(service, **kwargs)
+
+
+def _connection_error(exc: BaseException, endpoint_url: str | None) -> EstateError:
+    if endpoint_url:
+        return EndpointError(f"cannot reach endpoint_url {endpoint_url}: {exc}")
+    return AwsError(f"cannot reach AWS: {exc}", kind=classify(exc))
+

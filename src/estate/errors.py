@@ -1,0 +1,38 @@
+"""One error tree. Messages name the thing that is wrong (file and key, account, ARN, bucket)."""
+
+from __future__ import annotations
+
+
+class EstateError(Exception):
+    """Base of every error estate raises on purpose. `exit_code` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class InputError(EstateError):
+    """The user gave us something we cannot use: a bad flag value, an unknown type, a bad ARN."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """estate.yaml (or an ESTATE_* override) is invalid. The message names file and key."""
+
+
+class StoreError(EstateError):
+    """The inventory database cannot be opened or is not at the expected schema."""
+
+    exit_code = 2
+
+
+class AwsError(EstateError):
+    """An AWS call failed in a way that is not retried. `kind` is the classification."""
+
+    def __init__(self, message: str, *, kind: str = "fatal", code: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+
+
+class EndpointError(InputError):
+    """The configured endpoint (an emulator or a VPC endpoint) cannot be reached."""

@@ -1,0 +1,1 @@
+"""The inventory's pure core (normalize, diff) and its queries."""

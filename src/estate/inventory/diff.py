@@ -1,0 +1,44 @@
+"""Pure: the field-level difference between two states of a resource."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_MISSING = object()
+
+
+def diff_states(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{dotted.path: {"old": ..., "new": ...}} for every leaf that differs.
+
+    Dicts are compared key by key; lists and scalars as a whole (unordered lists were already
+    sorted by normalization, so a list that differs really changed). A key that appears or
+    disappears has old or new of None and `"added"`/`"removed"` set.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    _walk(old, new, "", out)
+    return out
+
+
+def _walk(old: Any, new: Any, prefix: str, out: dict[str, dict[str, Any]]) -> None:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in sorted(set(old) | set(new), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            _walk(old.get(key, _MISSING), new.get(key, _MISSING), path, out)
+        return
+    if old == new:
+        return
+    entry: dict[str, Any] = {
+        "old": None if old is _MISSING else old,
+        "new": None if new is _MISSING else new,
+    }
+    if old is _MISSING:
+        entry["added"] = True
+    if new is _MISSING:
+        entry["removed"] = True
+    out[prefix] = entry
+
+
+def changed_fields(diff: Mapping[str, Any]) -> list[str]:
+    """The top-level fields a diff touches."""
+    return sorted({path.split(".", 1)[0] for path in diff})

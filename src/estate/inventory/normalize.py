@@ -1,0 +1,181 @@
+"""Pure: turn a raw API item into a stable Resource record and hash.
+
+The same resource gives the same hash whatever order AWS returned its unordered lists in.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import decimal
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+
+from estate.resources.spec import ResourceSpec
+
+
+@dataclass(frozen=True)
+class Resource:
+    arn: str
+    type: str
+    account: str
+    region: str
+    id: str
+    name: str
+    tags: dict[str, str]
+    config: dict[str, Any]
+    hash: str
+
+    def state(self) -> dict[str, Any]:
+        """What a change is computed over: everything that describes the resource."""
+        return {"name": self.name, "region": self.region, "tags": self.tags, **self.config}
+
+
+def partition_for(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def to_json_value(value: Any) -> Any:
+    """API values (datetimes, bytes, Decimals) as plain JSON values."""
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def normalize_tags(raw: Any) -> dict[str, str]:
+    """Tags as a dict, from a dict or a list of {Key, Value} (any capitalisation)."""
+    if not raw:
+        return {}
+    if isinstance(raw, Mapping):
+        return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+    tags: dict[str, str] = {}
+    for entry in raw:
+        key = entry.get("Key", entry.get("key", entry.get("TagKey")))
+        value = entry.get("Value", entry.get("value", entry.get("TagValue")))
+        if key is not None:
+            tags[str(key)] = "" if value is None else str(value)
+    return tags
+
+
+def _split_path(path: str) -> list[str]:
+    return [p for p in path.split(".") if p]
+
+
+def _apply_at(node: Any, parts: list[str], fn: Any) -> Any:
+    """Apply fn to the value at a dotted path; `name[]` descends into every element of a list."""
+    if not parts:
+        return fn(node)
+    if not isinstance(node, dict):
+        return node
+    head, rest = parts[0], parts[1:]
+    if head.endswith("[]"):
+        key = head[:-2]
+        if isinstance(node.get(key), list):
+            node[key] = [_apply_at(el, rest, fn) for el in node[key]]
+        return node
+    if head in node:
+        if rest:
+            node[head] = _apply_at(node[head], rest, fn)
+        else:
+            node[head] = fn(node[head])
+    return node
+
+
+def _sorted_canonically(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(value, key=canonical_json)
+    if isinstance(value, str) and "," in value:
+        return ",".join(sorted(p.strip() for p in value.split(",")))
+    return value
+
+
+def sort_unordered(config: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    """Sort the named unordered lists. Deepest paths first, so inner lists are canonical before
+    the outer list is ordered by them."""
+    for path in sorted(paths, key=lambda p: -p.count(".")):
+        config = _apply_at(config, _split_path(path), _sorted_canonically)
+    return config
+
+
+_DROP = object()
+
+
+def drop_paths(config: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    for path in paths:
+        parts = _split_path(path)
+        parent, last = parts[:-1], parts[-1]
+
+        def drop(node: Any, last: str = last) -> Any:
+            if isinstance(node, dict):
+                node.pop(last, None)
+            return node
+
+        config = _apply_at(config, parent, drop) if parent else drop(config)
+    return config
+
+
+def content_hash(state: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(state).encode()).hexdigest()
+
+
+def resource_arn(spec: ResourceSpec, account: str, region: str, res_id: str, data: Any) -> str:
+    if "{" in spec.arn:
+        return spec.arn.format(
+            partition=partition_for(region), region=region, account=account, id=res_id
+        )
+    return str(jmespath.search(spec.arn, data))
+
+
+def normalize_resource(spec: ResourceSpec, account: str, region: str, data: Any) -> Resource:
+    """A Resource from one raw item (details merged in) of `spec`, in its true `region`."""
+    data = to_json_value(copy.deepcopy(dict(data)))
+    res_id = str(jmespath.search(spec.id, data))
+    tags = normalize_tags(jmespath.search(spec.tags, data)) if spec.tags else {}
+    if spec.name:
+        name = jmespath.search(spec.name, data)
+    else:
+        name = tags.get("Name")
+    arn = resource_arn(spec, account, region, res_id, data)
+    config = data
+    if spec.tags:
+        config = drop_paths(config, [spec.tags])
+    config = drop_paths(config, spec.volatile)
+    config = sort_unordered(config, spec.unordered)
+    resource = Resource(
+        arn=arn,
+        type=spec.type,
+        account=account,
+        region=region,
+        id=res_id,
+        name=str(name) if name not in (None, "") else res_id,
+        tags=dict(sorted(tags.items())),
+        config=config,
+        hash="",
+    )
+    return Resource(**{**resource.__dict__, "hash": content_hash(resource.state())})

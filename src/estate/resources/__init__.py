@@ -1,0 +1,1 @@
+"""Resource types: one declarative spec per type, read by one generic collector."""

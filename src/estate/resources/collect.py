@@ -1,0 +1,127 @@
+"""The one generic collector: enumerate a spec's items page by page, with per-item details.
+
+`get_pages` does I/O through an AccountSession and raises on failure; it never retries (the
+session's clients do) and never turns an error into an empty result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import jmespath
+from botocore.exceptions import ClientError
+
+from estate.aws.errors import ErrorKind, classify, error_code
+from estate.resources.paging import next_token, paginator_config, token_params
+from estate.resources.spec import GLOBAL_REGION, HOME_REGION, Detail, ResourceSpec
+
+log = logging.getLogger(__name__)
+
+
+class Caller(Protocol):
+    account_id: str
+
+    def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One API item (with its details merged in) and the region it truly lives in."""
+
+    region: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[RawItem]
+    next_token: str | None
+
+
+def call_region(spec: ResourceSpec, shard_region: str) -> str:
+    """The region a shard's list call is made in (a global type's calls go to its home region)."""
+    return HOME_REGION if shard_region == GLOBAL_REGION else shard_region
+
+
+def get_pages(
+    spec: ResourceSpec,
+    session: Caller,
+    shard_region: str,
+    *,
+    start_token: str | None = None,
+    regions: frozenset[str] | None = None,
+) -> Iterator[Page]:
+    """Yield the pages of one shard, from `start_token`. Does I/O.
+
+    For a global type with a true region (S3), only items in `regions` are kept.
+    """
+    region = call_region(spec, shard_region)
+    config = paginator_config(spec.service, spec.operation)
+    token = start_token
+    seen_tokens: set[str] = set()
+    while True:
+        params = {**spec.params, **token_params(config, token)}
+        response = session.call(spec.service, region, spec.operation, **params)
+        new_token = next_token(config, response)
+        if new_token is not None and (new_token == token or new_token in seen_tokens):
+            # An emulator (or a bug) handing back a token we already used would loop forever.
+            log.warning("%s %s: paginator repeated a token; stopping", spec.type, region)
+            new_token = None
+        items = []
+        for value in jmespath.search(spec.items, response) or []:
+            data = {spec.item_key: value} if spec.item_key else dict(value)
+            item = _with_details(spec, session, region, shard_region, data, regions)
+            if item is not None:
+                items.append(item)
+        yield Page(items, new_token)
+        if new_token is None:
+            return
+        seen_tokens.add(new_token)
+        token = new_token
+
+
+def _with_details(
+    spec: ResourceSpec,
+    session: Caller,
+    region: str,
+    shard_region: str,
+    data: dict[str, Any],
+    regions: frozenset[str] | None,
+) -> RawItem | None:
+    """The item with its details, or None when it vanished meanwhile or is out of scope."""
+    for detail in spec.details:
+        if not detail.regional and not _apply_detail(detail, spec, session, region, data):
+            return None
+    true_region = spec.region_of(data) if spec.region_of else shard_region
+    if spec.region_of and regions is not None and true_region not in regions:
+        return None
+    for detail in spec.details:
+        if detail.regional and not _apply_detail(detail, spec, session, true_region, data):
+            return None
+    return RawItem(true_region, data)
+
+
+def _apply_detail(
+    detail: Detail, spec: ResourceSpec, session: Caller, region: str, data: dict[str, Any]
+) -> bool:
+    params = {name: jmespath.search(path, data) for name, path in detail.params.items()}
+    try:
+        response = session.call(spec.service, region, detail.operation, **params)
+    except ClientError as exc:
+        if error_code(exc) in detail.missing:
+            data[detail.into] = detail.default
+            return True
+        if classify(exc) == ErrorKind.NOT_FOUND:
+            log.info("%s %s: gone before %s; skipped", spec.type, params, detail.operation)
+            return False
+        raise
+    response.pop("ResponseMetadata", None)
+    data[detail.into] = jmespath.search(detail.result, response) if detail.result else response
+    return True
+
+
+def item_path(data: Mapping[str, Any], path: str) -> Any:
+    return jmespath.search(path, data)

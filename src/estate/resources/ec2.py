@@ -1,0 +1,83 @@
+"""EC2: instances, VPCs, subnets, security groups and volumes (regional, tags inline)."""
+
+from __future__ import annotations
+
+from estate.resources.spec import ResourceSpec
+
+_ARN = "arn:{partition}:ec2:{region}:{account}:"
+
+INSTANCE = ResourceSpec(
+    type="ec2:instance",
+    service="ec2",
+    operation="DescribeInstances",
+    items="Reservations[].Instances[]",
+    id="InstanceId",
+    arn=_ARN + "instance/{id}",
+    # Unpaginated DescribeInstances is throttled hardest: always ask for pages.
+    params={"MaxResults": 1000},
+    unordered=(
+        "SecurityGroups",
+        "BlockDeviceMappings",
+        "NetworkInterfaces",
+        "NetworkInterfaces[].Groups",
+        "NetworkInterfaces[].PrivateIpAddresses",
+        "NetworkInterfaces[].Ipv6Addresses",
+        "ProductCodes",
+    ),
+)
+
+VPC = ResourceSpec(
+    type="ec2:vpc",
+    service="ec2",
+    operation="DescribeVpcs",
+    items="Vpcs",
+    id="VpcId",
+    arn=_ARN + "vpc/{id}",
+    params={"MaxResults": 1000},
+    unordered=("CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet"),
+)
+
+SUBNET = ResourceSpec(
+    type="ec2:subnet",
+    service="ec2",
+    operation="DescribeSubnets",
+    items="Subnets",
+    id="SubnetId",
+    arn=_ARN + "subnet/{id}",
+    params={"MaxResults": 1000},
+    unordered=("Ipv6CidrBlockAssociationSet",),
+    # The count of free addresses moves with every ENI created elsewhere.
+    volatile=("AvailableIpAddressCount",),
+)
+
+_RULE_LISTS = ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
+
+SECURITY_GROUP = ResourceSpec(
+    type="ec2:security-group",
+    service="ec2",
+    operation="DescribeSecurityGroups",
+    items="SecurityGroups",
+    id="GroupId",
+    name="GroupName",
+    arn=_ARN + "security-group/{id}",
+    params={"MaxResults": 1000},
+    unordered=(
+        "IpPermissions",
+        "IpPermissionsEgress",
+        *(f"IpPermissions[].{name}" for name in _RULE_LISTS),
+        *(f"IpPermissionsEgress[].{name}" for name in _RULE_LISTS),
+    ),
+)
+
+VOLUME = ResourceSpec(
+    type="ec2:volume",
+    service="ec2",
+    operation="DescribeVolumes",
+    items="Volumes",
+    id="VolumeId",
+    arn=_ARN + "volume/{id}",
+    params={"MaxResults": 500},
+    unordered=("Attachments",),
+)
+
+SPECS = (INSTANCE, VPC, SUBNET, SECURITY_GROUP, VOLUME)

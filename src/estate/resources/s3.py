@@ -1,0 +1,55 @@
+"""S3 buckets: ListBuckets is global, so a bucket's true region comes from GetBucketLocation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from estate.resources.spec import Detail, ResourceSpec
+
+# GetBucketLocation's legacy answers: null (or "") is us-east-1, "EU" is eu-west-1.
+LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
+
+
+def region_from_location(constraint: str | None) -> str:
+    """The region a GetBucketLocation LocationConstraint stands for."""
+    return LEGACY_LOCATIONS.get(constraint, constraint) or "us-east-1"
+
+
+def bucket_region(item: Mapping[str, Any]) -> str:
+    return region_from_location(item.get("LocationConstraint"))
+
+
+BUCKET = ResourceSpec(
+    type="s3:bucket",
+    service="s3",
+    operation="ListBuckets",
+    items="Buckets",
+    id="Name",
+    name="Name",
+    arn="arn:{partition}:s3:::{id}",
+    scope="global",
+    list_iam_action="s3:ListAllMyBuckets",
+    details=(
+        Detail(
+            "GetBucketLocation",
+            {"Bucket": "Name"},
+            into="LocationConstraint",
+            result="LocationConstraint",
+        ),
+        Detail(
+            "GetBucketTagging",
+            {"Bucket": "Name"},
+            into="Tags",
+            result="TagSet",
+            missing=("NoSuchTagSet",),
+            default=[],
+            regional=True,
+        ),
+    ),
+    region_of=bucket_region,
+    # ListBuckets now echoes the region; we keep our own, normalized one.
+    volatile=("BucketRegion",),
+)
+
+SPECS = (BUCKET,)

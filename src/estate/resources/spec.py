@@ -1,0 +1,75 @@
+"""The spec of a resource type: plain, frozen metadata that the generic collector reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# A regional shard runs in its region; a global one (S3 buckets, IAM) once per account,
+# from this region, with the resource's true region (if it has one) found per item.
+GLOBAL_REGION = "global"
+HOME_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A per-item call whose result is stored in the item under `into`.
+
+    `params` maps a request parameter to a JMESPath into the item. An error whose code is in
+    `missing` means "nothing there" (e.g. NoSuchTagSet) and stores `default`. A `regional`
+    detail is called in the item's true region, after that region is known.
+    """
+
+    operation: str
+    params: Mapping[str, str]
+    into: str
+    result: str | None = None  # JMESPath into the response; None = the whole response
+    missing: tuple[str, ...] = ()
+    default: Any = None
+    regional: bool = False
+    iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """How to enumerate, identify and normalize one resource type.
+
+    Paths (`items`, `id`, `name`, `tags`, `arn` when it has no '{') are JMESPath expressions
+    into one item. `arn` with '{' is a template over partition, region, account, id.
+    `unordered` names lists (dotted paths, `[]` to descend into a list) that AWS returns in no
+    stable order; a comma-separated string there is treated as a list too. `volatile` names
+    fields dropped before hashing because they change without the resource changing.
+    """
+
+    type: str
+    service: str
+    operation: str
+    items: str
+    id: str
+    arn: str
+    name: str | None = None  # None: the tag "Name", else the id
+    tags: str | None = "Tags"
+    scope: Literal["regional", "global"] = "regional"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    item_key: str | None = None  # scalar items (queue URLs, table names) become {item_key: value}
+    details: tuple[Detail, ...] = ()
+    region_of: Callable[[Mapping[str, Any]], str] | None = None  # a global type's true region
+    unordered: tuple[str, ...] = ()
+    volatile: tuple[str, ...] = ()
+    list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
+    taggable: bool = True
+
+    @property
+    def is_global(self) -> bool:
+        return self.scope == "global"
+
+    @property
+    def kind(self) -> str:
+        return self.type.split(":", 1)[1]
+
+    def iam_actions(self) -> list[str]:
+        """The read-only IAM actions that collecting this type needs."""
+        actions = [self.list_iam_action or f"{self.service}:{self.operation}"]
+        actions += [d.iam_action or f"{self.service}:{d.operation}" for d in self.details]
+        return actions
