@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from moto import mock_aws
-
-MANAGEMENT_ACCOUNT = "123456789012"  # moto's default account
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +24,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFa
         "LOG_CFG",
     ):
         monkeypatch.delenv(name, raising=False)
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("ESTATE_"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -42,15 +40,3 @@ def aws() -> Iterator[None]:
     """An in-process moto for the duration of one test."""
     with mock_aws():
         yield
-
-
-def session_in(account_id: str) -> boto3.Session:
-    """A boto3 session acting in another account, via STS AssumeRole (moto honours the id)."""
-    creds = boto3.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/TestSetup", RoleSessionName="test-setup"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )

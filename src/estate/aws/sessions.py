@@ -32,7 +32,8 @@ def parse_role_arn(role_arn: str) -> str:
     m = ROLE_ARN_RE.match(role_arn or "")
     if not m:
         raise InputError(
-            f"not an IAM role ARN: {role_arn!r} (expected arn:aws:iam::<12-digit account>:role/NAME)"
+            f"not an IAM role ARN: {role_arn!r} "
+            "(expected arn:aws:iam::<12-digit account>:role/NAME)"
         )
     return m.group(1)
 
@@ -45,7 +46,9 @@ class AssumedRoleCredentials(DeferredRefreshableCredentials):
     cause one AssumeRole, not one each.
     """
 
-    def __init__(self, fetcher: AssumeRoleCredentialFetcher, cache: dict[str, Any], stats: CallStats):
+    def __init__(
+        self, fetcher: AssumeRoleCredentialFetcher, cache: dict[str, Any], stats: CallStats
+    ) -> None:
         super().__init__(refresh_using=fetcher.fetch_credentials, method="assume-role")
         self._fetch_cache = cache
         self._stats = stats
@@ -264,4 +267,3 @@ def _connection_error(exc: BaseException, endpoint_url: str | None) -> EstateErr
     if endpoint_url:
         return EndpointError(f"cannot reach endpoint_url {endpoint_url}: {exc}")
     return AwsError(f"cannot reach AWS: {exc}", kind=classify(exc))
-

@@ -157,10 +157,7 @@ def normalize_resource(spec: ResourceSpec, account: str, region: str, data: Any)
     data = to_json_value(copy.deepcopy(dict(data)))
     res_id = str(jmespath.search(spec.id, data))
     tags = normalize_tags(jmespath.search(spec.tags, data)) if spec.tags else {}
-    if spec.name:
-        name = jmespath.search(spec.name, data)
-    else:
-        name = tags.get("Name")
+    name = jmespath.search(spec.name, data) if spec.name else tags.get("Name")
     arn = resource_arn(spec, account, region, res_id, data)
     config = data
     if spec.tags:

@@ -1,0 +1,19 @@
+"""Helpers for tests that set up resources in other accounts."""
+
+from __future__ import annotations
+
+import boto3
+
+MANAGEMENT_ACCOUNT = "123456789012"  # moto's default account
+
+
+def session_in(account_id: str) -> boto3.Session:
+    """A boto3 session acting in another account, via STS AssumeRole (moto honours the id)."""
+    creds = boto3.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/TestSetup", RoleSessionName="test-setup"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
