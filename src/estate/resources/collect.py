@@ -92,6 +92,8 @@ def _with_details(
     regions: frozenset[str] | None,
 ) -> RawItem | None:
     """The item with its details, or None when it vanished meanwhile or is out of scope."""
+    if spec.derive:
+        data.update(spec.derive(data))
     for detail in spec.details:
         if not detail.regional and not _apply_detail(detail, spec, session, region, data):
             return None
@@ -107,20 +109,48 @@ def _with_details(
 def _apply_detail(
     detail: Detail, spec: ResourceSpec, session: Caller, region: str, data: dict[str, Any]
 ) -> bool:
-    params = {name: jmespath.search(path, data) for name, path in detail.params.items()}
+    params = {**detail.constants}
+    params.update({name: jmespath.search(path, data) for name, path in detail.params.items()})
     try:
-        response = session.call(spec.service, region, detail.operation, **params)
+        value = _detail_result(detail, spec, session, region, params)
     except ClientError as exc:
-        if error_code(exc) in detail.missing:
+        code = error_code(exc)
+        if code in detail.missing:
             data[detail.into] = detail.default
             return True
-        if classify(exc) == ErrorKind.NOT_FOUND:
+        if code in detail.gone or classify(exc) == ErrorKind.NOT_FOUND:
             log.info("%s %s: gone before %s; skipped", spec.type, params, detail.operation)
             return False
         raise
-    response.pop("ResponseMetadata", None)
-    data[detail.into] = jmespath.search(detail.result, response) if detail.result else response
+    data[detail.into] = value
     return True
+
+
+def _detail_result(
+    detail: Detail, spec: ResourceSpec, session: Caller, region: str, params: dict[str, Any]
+) -> Any:
+    """A detail's result; a list result is read to its last page (tags come 10 at a time from
+    DynamoDB). Does I/O."""
+    config = paginator_config(spec.service, detail.operation) if detail.result else None
+    collected: list[Any] = []
+    token: str | None = None
+    seen: set[str] = set()
+    while True:
+        response = session.call(
+            spec.service, region, detail.operation, **{**params, **token_params(config, token)}
+        )
+        response.pop("ResponseMetadata", None)
+        value = jmespath.search(detail.result, response) if detail.result else response
+        if not isinstance(value, list):
+            return collected if token is not None else value
+        collected += value
+        token = next_token(config, response)
+        if token is None:
+            return collected
+        if token in seen:
+            log.warning("%s %s: paginator repeated a token; stopping", spec.type, detail.operation)
+            return collected
+        seen.add(token)
 
 
 def item_path(data: Mapping[str, Any], path: str) -> Any:

@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from estate.errors import InputError
-from estate.resources import ec2, s3
+from estate.resources import (
+    autoscaling,
+    awslambda,
+    cloudformation,
+    dynamodb,
+    ec2,
+    iam,
+    rds,
+    s3,
+    sns,
+    sqs,
+)
 from estate.resources.spec import ResourceSpec
 
-_MODULES = (s3, ec2)
+_MODULES = (s3, ec2, iam, awslambda, sqs, sns, dynamodb, rds, autoscaling, cloudformation)
 
 REGISTRY: dict[str, ResourceSpec] = {spec.type: spec for m in _MODULES for spec in m.SPECS}
 

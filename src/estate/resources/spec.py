@@ -16,9 +16,12 @@ HOME_REGION = "us-east-1"
 class Detail:
     """A per-item call whose result is stored in the item under `into`.
 
-    `params` maps a request parameter to a JMESPath into the item. An error whose code is in
-    `missing` means "nothing there" (e.g. NoSuchTagSet) and stores `default`. A `regional`
-    detail is called in the item's true region, after that region is known.
+    `params` maps a request parameter to a JMESPath into the item; `constants` are request
+    parameters with fixed values (SQS's AttributeNames=["All"]). An error whose code is in
+    `missing` means "nothing there" (e.g. NoSuchTagSet) and stores `default`; one in `gone`
+    means the item vanished meanwhile, for services whose not-found code classify() does not
+    know. A `regional` detail is called in the item's true region, after that region is known.
+    When botocore paginates the operation and `result` is a list, every page is read.
     """
 
     operation: str
@@ -29,6 +32,8 @@ class Detail:
     default: Any = None
     regional: bool = False
     iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    gone: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,9 @@ class ResourceSpec:
     item_key: str | None = None  # scalar items (queue URLs, table names) become {item_key: value}
     details: tuple[Detail, ...] = ()
     region_of: Callable[[Mapping[str, Any]], str] | None = None  # a global type's true region
+    # Pure: fields no JMESPath can compute (a queue's name is the end of its URL), merged into
+    # the listed item before its details are fetched.
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     unordered: tuple[str, ...] = ()
     volatile: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"

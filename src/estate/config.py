@@ -1,0 +1,248 @@
+"""estate.yaml: pydantic models, loading, ESTATE_* overrides, one-line errors naming the key."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from estate.errors import ConfigError
+
+DEFAULT_CONFIG = Path("estate.yaml")
+DEFAULT_STORE = "sqlite:///estate.db"
+ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+ROLE_NAME_RE = re.compile(r"^[\w+=,.@/-]{1,64}$")
+SUPPORTED_STORES = ("sqlite", "postgresql")
+
+# Environment overrides, for containers where the file is baked into the image.
+ENV_OVERRIDES: dict[str, str] = {
+    "ESTATE_STORE": "store",
+    "ESTATE_ENDPOINT_URL": "endpoint_url",
+    "ESTATE_ROLE_NAME": "role_name",
+    "ESTATE_EXTERNAL_ID": "external_id",
+    "ESTATE_ORGANIZATION": "organization",
+    "ESTATE_ACCOUNTS": "accounts",
+    "ESTATE_REGIONS": "regions",
+    "ESTATE_TYPES": "types",
+    "ESTATE_CONCURRENCY": "concurrency",
+    "ESTATE_PROFILE": "profile",
+}
+
+
+class AccountConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str | None = None
+    role_arn: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> str:
+        text = str(value)
+        if not ACCOUNT_ID_RE.match(text):
+            hint = " (quote it: YAML drops leading zeros)" if isinstance(value, int) else ""
+            raise ValueError(f"must be a 12-digit AWS account id, got {value!r}{hint}")
+        return text
+
+    @field_validator("role_arn")
+    @classmethod
+    def _role_arn(cls, value: str | None) -> str | None:
+        if value is not None:
+            from estate.aws.sessions import parse_role_arn
+
+            try:
+                parse_role_arn(value)
+            except Exception as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _role_in_account(self) -> AccountConfig:
+        if self.role_arn and f"::{self.id}:" not in self.role_arn:
+            raise ValueError(f"role_arn {self.role_arn} is not in account {self.id}")
+        return self
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    store: str = DEFAULT_STORE
+    endpoint_url: str | None = None
+    profile: str | None = None
+    role_name: str = "EstateReader"
+    external_id: str | None = None
+    organization: bool = False
+    accounts: list[AccountConfig] = Field(default_factory=list)
+    exclude_accounts: list[str] = Field(default_factory=list)
+    regions: list[str] | Literal["all"] = "all"
+    types: list[str] | None = None
+    concurrency: Annotated[int, Field(ge=1, le=1024)] = 16
+    executor: Literal["local"] = "local"
+    session_duration: Annotated[int, Field(ge=900, le=43200)] = 3600
+
+    @field_validator("store")
+    @classmethod
+    def _store(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if url.get_backend_name() not in SUPPORTED_STORES:
+            raise ValueError(
+                f"unsupported database {url.get_backend_name()!r} in {value!r} "
+                f"(supported: {', '.join(SUPPORTED_STORES)})"
+            )
+        return value
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value
+
+    @field_validator("role_name")
+    @classmethod
+    def _role_name(cls, value: str) -> str:
+        if not ROLE_NAME_RE.match(value):
+            raise ValueError(f"not a valid IAM role name: {value!r}")
+        return value
+
+    @field_validator("exclude_accounts")
+    @classmethod
+    def _excluded(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not ACCOUNT_ID_RE.match(str(item)):
+                raise ValueError(f"must be 12-digit AWS account ids, got {item!r}")
+        return [str(v) for v in value]
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _regions(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "all" if value.strip() == "all" else [r.strip() for r in value.split(",")]
+        if isinstance(value, list):
+            for region in value:
+                if not isinstance(region, str) or not REGION_RE.match(region):
+                    raise ValueError(f"not an AWS region name: {region!r}")
+            if not value:
+                raise ValueError("must name at least one region, or be 'all'")
+        return value
+
+    @field_validator("types", mode="before")
+    @classmethod
+    def _types(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [t.strip() for t in value.split(",") if t.strip()]
+        if value is not None:
+            from estate.resources.registry import REGISTRY
+
+            for name in value:
+                if name not in REGISTRY:
+                    raise ValueError(
+                        f"unknown resource type {name!r} (known: {', '.join(sorted(REGISTRY))})"
+                    )
+        return value
+
+    def role_arn_for(self, account: AccountConfig | str) -> str:
+        """The role estate assumes in an account: its own role_arn, else role_name there."""
+        if isinstance(account, AccountConfig):
+            if account.role_arn:
+                return account.role_arn
+            account = account.id
+        return f"arn:aws:iam::{account}:role/{self.role_name}"
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for var, key in ENV_OVERRIDES.items():
+        if var not in env or env[var] == "":
+            continue
+        raw = env[var]
+        if key == "accounts":
+            values[key] = [{"id": a.strip()} for a in raw.split(",") if a.strip()]
+        elif key == "organization":
+            values[key] = raw.strip().lower() in ("1", "true", "yes", "on")
+        else:
+            values[key] = raw
+    return values
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith(("function-", "literal[", "list[")):
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] == "missing":
+        return "required"
+    return msg
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    """One line: 'estate.yaml: accounts[0].id: must be ...' (several errors joined by '; ')."""
+    parts = []
+    seen: set[str] = set()
+    for err in exc.errors():
+        loc = _location(err["loc"])
+        if loc in seen:  # a union reports each arm; the first message says enough
+            continue
+        seen.add(loc)
+        parts.append(f"{loc}: {_message(err)}")
+    return f"{source}: " + "; ".join(parts)
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate estate.yaml (or `path`), then apply ESTATE_* overrides. Reads a file.
+
+    A missing default file is fine (ESTATE_* or defaults); a missing explicit file is an error.
+    """
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG
+    data: Any = {}
+    if path.exists():
+        try:
+            data = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path}: {where}invalid YAML ({problem})") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
+    elif explicit:
+        raise ConfigError(f"{path}: no such config file")
+    overrides = _env_values(env)
+    try:
+        return Config.model_validate({**data, **overrides})
+    except ValidationError as exc:
+        source = str(path)
+        if overrides:
+            bad = {_location(e["loc"]).split(".")[0].split("[")[0] for e in exc.errors()}
+            env_keys = [v for v, k in ENV_OVERRIDES.items() if k in bad and k in overrides]
+            if env_keys:
+                source = f"{path} (with {', '.join(env_keys)})"
+        raise ConfigError(format_validation_error(source, exc)) from None

@@ -1,0 +1,1 @@
+"""Planning (pure), executing shards with bounded concurrency, and the collection run."""

@@ -1,0 +1,65 @@
+"""Pure planning: config and discovered facts in, shards out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from estate.resources.spec import GLOBAL_REGION, ResourceSpec
+
+
+@dataclass(frozen=True)
+class Target:
+    """An account to collect, and how to act in it (None: the base credentials directly)."""
+
+    account_id: str
+    name: str | None
+    role_arn: str | None
+
+
+@dataclass(frozen=True, order=True)
+class PlannedShard:
+    account: str
+    region: str
+    type: str
+    regions: tuple[str, ...] | None = None  # a global type with a true region keeps these
+
+    @property
+    def key(self) -> str:
+        return f"{self.account}/{self.region}/{self.type}"
+
+
+def plan_shards(
+    regions_by_account: Mapping[str, Sequence[str]], specs: Sequence[ResourceSpec]
+) -> list[PlannedShard]:
+    """One shard per (account, region, regional type) and per (account, global type).
+
+    A global type whose resources have a true region (S3) carries the account's regions,
+    so it keeps, and may only delete, resources in those regions.
+    """
+    planned: list[PlannedShard] = []
+    for account, regions in regions_by_account.items():
+        ordered = tuple(sorted(set(regions)))
+        for spec in specs:
+            if spec.is_global:
+                keep = ordered if spec.region_of else None
+                planned.append(PlannedShard(account, GLOBAL_REGION, spec.type, keep))
+            else:
+                planned += [PlannedShard(account, region, spec.type) for region in ordered]
+    return planned
+
+
+def merge_targets(
+    explicit: Sequence[Target],
+    discovered: Sequence[Target],
+    *,
+    excluded: Sequence[str] = (),
+    only: Sequence[str] = (),
+) -> list[Target]:
+    """Explicit accounts win over discovered ones with the same id; then filters apply."""
+    by_id: dict[str, Target] = {t.account_id: t for t in discovered}
+    by_id.update({t.account_id: t for t in explicit})
+    chosen = [t for t in by_id.values() if t.account_id not in set(excluded)]
+    if only:
+        chosen = [t for t in chosen if t.account_id in set(only)]
+    return sorted(chosen, key=lambda t: t.account_id)

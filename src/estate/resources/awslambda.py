@@ -1,0 +1,22 @@
+"""Lambda functions ($LATEST only); tags come as a dict from ListTags."""
+
+from __future__ import annotations
+
+from estate.resources.spec import Detail, ResourceSpec
+
+FUNCTION = ResourceSpec(
+    type="lambda:function",
+    service="lambda",
+    operation="ListFunctions",
+    items="Functions",
+    id="FunctionName",
+    name="FunctionName",
+    arn="FunctionArn",
+    details=(Detail("ListTags", {"Resource": "FunctionArn"}, into="Tags", result="Tags"),),
+    # Layers stay ordered: a later layer overrides an earlier one's files.
+    unordered=("VpcConfig.SubnetIds", "VpcConfig.SecurityGroupIds", "FileSystemConfigs"),
+    # Lambda parks idle functions as Inactive and wakes them on invoke: nobody changed them.
+    volatile=("State", "StateReason", "StateReasonCode"),
+)
+
+SPECS = (FUNCTION,)

@@ -1,0 +1,20 @@
+"""CloudFormation stacks (regional, tags inline; the stack id is its ARN)."""
+
+from __future__ import annotations
+
+from estate.resources.spec import ResourceSpec
+
+STACK = ResourceSpec(
+    type="cloudformation:stack",
+    service="cloudformation",
+    operation="DescribeStacks",
+    items="Stacks",
+    id="StackName",
+    name="StackName",
+    arn="StackId",
+    unordered=("Parameters", "Outputs", "Capabilities", "NotificationARNs"),
+    # Set by every drift check, which changes nothing.
+    volatile=("DriftInformation.LastCheckTimestamp",),
+)
+
+SPECS = (STACK,)

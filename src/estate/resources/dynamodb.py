@@ -1,0 +1,42 @@
+"""DynamoDB tables: ListTables gives bare names; DescribeTable and tags take a call each."""
+
+from __future__ import annotations
+
+from estate.resources.spec import Detail, ResourceSpec
+
+_INDEXES = ("Table.GlobalSecondaryIndexes[]", "Table.LocalSecondaryIndexes[]")
+
+TABLE = ResourceSpec(
+    type="dynamodb:table",
+    service="dynamodb",
+    operation="ListTables",
+    items="TableNames",
+    item_key="TableName",
+    id="TableName",
+    name="TableName",
+    arn="Table.TableArn",
+    details=(
+        Detail("DescribeTable", {"TableName": "TableName"}, into="Table", result="Table"),
+        Detail("ListTagsOfResource", {"ResourceArn": "Table.TableArn"}, into="Tags", result="Tags"),
+    ),
+    # KeySchema stays ordered: HASH then RANGE is its meaning.
+    unordered=(
+        "Table.AttributeDefinitions",
+        "Table.GlobalSecondaryIndexes",
+        "Table.LocalSecondaryIndexes",
+        "Table.Replicas",
+        *(f"{index}.Projection.NonKeyAttributes" for index in _INDEXES),
+    ),
+    # Sizes and counts move with the data (AWS refreshes them every ~6 hours); the daily
+    # decrease counter resets at midnight.
+    volatile=(
+        "Table.ItemCount",
+        "Table.TableSizeBytes",
+        "Table.ProvisionedThroughput.NumberOfDecreasesToday",
+        *(f"{index}.ItemCount" for index in _INDEXES),
+        *(f"{index}.IndexSizeBytes" for index in _INDEXES),
+        "Table.GlobalSecondaryIndexes[].ProvisionedThroughput.NumberOfDecreasesToday",
+    ),
+)
+
+SPECS = (TABLE,)

@@ -1,0 +1,34 @@
+"""RDS DB instances (regional, tags inline in TagList)."""
+
+from __future__ import annotations
+
+from estate.resources.spec import ResourceSpec
+
+DB_INSTANCE = ResourceSpec(
+    type="rds:db-instance",
+    service="rds",
+    operation="DescribeDBInstances",
+    items="DBInstances",
+    id="DBInstanceIdentifier",
+    name="DBInstanceIdentifier",
+    arn="DBInstanceArn",
+    tags="TagList",
+    params={"MaxRecords": 100},
+    unordered=(
+        "VpcSecurityGroups",
+        "DBSecurityGroups",
+        "DBParameterGroups",
+        "OptionGroupMemberships",
+        "DBSubnetGroup.Subnets",
+        "ReadReplicaDBInstanceIdentifiers",
+        "ReadReplicaDBClusterIdentifiers",
+        "EnabledCloudwatchLogsExports",
+        "AssociatedRoles",
+        "DomainMemberships",
+        "StatusInfos",
+    ),
+    # Advances every few minutes with the transaction log backups.
+    volatile=("LatestRestorableTime",),
+)
+
+SPECS = (DB_INSTANCE,)

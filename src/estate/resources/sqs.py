@@ -1,0 +1,56 @@
+"""SQS queues: ListQueues gives bare URLs; attributes and tags take a call each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from estate.resources.spec import Detail, ResourceSpec
+
+# GetQueueAttributes' answer for a queue deleted since ListQueues; classify() does not know it.
+NON_EXISTENT_QUEUE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+
+
+def queue_name(item: Mapping[str, Any]) -> dict[str, str]:
+    """A queue's name: the last segment of its URL (no attribute carries it)."""
+    return {"QueueName": str(item["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]}
+
+
+QUEUE = ResourceSpec(
+    type="sqs:queue",
+    service="sqs",
+    operation="ListQueues",
+    items="QueueUrls",
+    item_key="QueueUrl",
+    id="QueueName",
+    name="QueueName",
+    arn="Attributes.QueueArn",
+    # Without MaxResults ListQueues stops at 1,000 queues and returns no NextToken.
+    params={"MaxResults": 1000},
+    derive=queue_name,
+    details=(
+        Detail(
+            "GetQueueAttributes",
+            {"QueueUrl": "QueueUrl"},
+            constants={"AttributeNames": ["All"]},
+            into="Attributes",
+            result="Attributes",
+            gone=NON_EXISTENT_QUEUE,
+        ),
+        Detail(
+            "ListQueueTags",
+            {"QueueUrl": "QueueUrl"},
+            into="Tags",
+            result="Tags",
+            gone=NON_EXISTENT_QUEUE,
+        ),
+    ),
+    # Message counts move with traffic, not with the queue.
+    volatile=(
+        "Attributes.ApproximateNumberOfMessages",
+        "Attributes.ApproximateNumberOfMessagesNotVisible",
+        "Attributes.ApproximateNumberOfMessagesDelayed",
+    ),
+)
+
+SPECS = (QUEUE,)

@@ -1,0 +1,1 @@
+"""The inventory database: SQLAlchemy Core tables, Alembic migrations, and the repository."""

@@ -1,0 +1,172 @@
+"""Merging a completed shard into the inventory: created / modified / deleted, with diffs.
+
+This is the only place resources are marked deleted, and it runs only for a shard that
+completed in full: what the shard owns and did not see this run is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from estate.inventory.diff import changed_fields, diff_states
+from estate.store.database import Database
+from estate.store.runs import ShardRow
+from estate.store.schema import changes, resources, shards, staged
+from estate.store.timeutil import utcnow
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    resources: int = 0
+    created: int = 0
+    modified: int = 0
+    deleted: int = 0
+
+
+def _state(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": record["name"],
+        "region": record["region"],
+        "tags": record["tags"],
+        **record["config"],
+    }
+
+
+def _row_state(row: Any) -> dict[str, Any]:
+    return {"name": row.name, "region": row.region, "tags": row.tags, **row.config}
+
+
+def _change(run_id: int, at: Any, kind: str, rec: dict[str, Any], diff: dict[str, Any]) -> dict:
+    return {
+        "run_id": run_id,
+        "at": at,
+        "change": kind,
+        "arn": rec["arn"],
+        "type": rec["type"],
+        "account": rec["account"],
+        "region": rec["region"],
+        "fields": changed_fields(diff),
+        "diff": diff,
+    }
+
+
+def complete_shard(db: Database, shard: ShardRow, now: Callable = utcnow) -> MergeOutcome:
+    """Merge the shard's staged resources, mark unseen owned resources deleted, mark the shard
+    ok and drop its staging, all in one transaction. Does I/O."""
+    at = now()
+    with db.write() as conn:
+        seen, created, modified = _merge_staged(conn, shard, at)
+        deleted = _mark_deleted(conn, shard, at)
+        conn.execute(delete(staged).where(staged.c.shard_id == shard.id))
+        conn.execute(
+            update(shards)
+            .where(shards.c.id == shard.id)
+            .values(status="ok", finished_at=at, page_token=None, error=None, items=seen)
+        )
+    return MergeOutcome(seen, created, modified, deleted)
+
+
+def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int, int]:
+    seen = created = modified = 0
+    last_arn = ""
+    while True:
+        batch = conn.execute(
+            select(staged.c.arn, staged.c.record)
+            .where(staged.c.shard_id == shard.id, staged.c.arn > last_arn)
+            .order_by(staged.c.arn)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            return seen, created, modified
+        last_arn = batch[-1].arn
+        existing = {
+            row.arn: row
+            for row in conn.execute(
+                select(resources).where(resources.c.arn.in_([b.arn for b in batch]))
+            )
+        }
+        new_rows, change_rows = [], []
+        for item in batch:
+            rec = item.record
+            seen += 1
+            values = {
+                "type": rec["type"],
+                "account": rec["account"],
+                "region": rec["region"],
+                "shard_region": shard.region,
+                "res_id": rec["id"],
+                "name": rec["name"],
+                "tags": rec["tags"],
+                "config": rec["config"],
+                "hash": rec["hash"],
+                "last_seen": at,
+                "last_run": shard.run_id,
+                "deleted": False,
+                "deleted_at": None,
+            }
+            old = existing.get(rec["arn"])
+            if old is None:
+                new_rows.append({"arn": rec["arn"], "first_seen": at, **values})
+                change_rows.append(_change(shard.run_id, at, "created", rec, {}))
+                created += 1
+                continue
+            if old.deleted:
+                change_rows.append(_change(shard.run_id, at, "created", rec, {}))
+                created += 1
+            elif old.hash != rec["hash"]:
+                diff = diff_states(_row_state(old), _state(rec))
+                if diff:
+                    change_rows.append(_change(shard.run_id, at, "modified", rec, diff))
+                    modified += 1
+            conn.execute(update(resources).where(resources.c.arn == rec["arn"]).values(**values))
+        if new_rows:
+            conn.execute(insert(resources), new_rows)
+        if change_rows:
+            conn.execute(insert(changes), change_rows)
+
+
+def _mark_deleted(conn: Connection, shard: ShardRow, at: Any) -> int:
+    owned = and_(
+        resources.c.account == shard.account,
+        resources.c.type == shard.type,
+        resources.c.shard_region == shard.region,
+        resources.c.deleted.is_(False),
+        resources.c.last_run != shard.run_id,
+    )
+    if shard.regions is not None:
+        # A global type filtered by region (S3) owns only what lies in the regions it scanned.
+        owned = and_(owned, resources.c.region.in_(shard.regions))
+    gone = conn.execute(select(resources).where(owned)).all()
+    if not gone:
+        return 0
+    conn.execute(
+        insert(changes),
+        [
+            {
+                "run_id": shard.run_id,
+                "at": at,
+                "change": "deleted",
+                "arn": row.arn,
+                "type": row.type,
+                "account": row.account,
+                "region": row.region,
+                "fields": [],
+                "diff": {},
+            }
+            for row in gone
+        ],
+    )
+    arns = [row.arn for row in gone]
+    for start in range(0, len(arns), BATCH):
+        conn.execute(
+            update(resources)
+            .where(resources.c.arn.in_(arns[start : start + BATCH]))
+            .values(deleted=True, deleted_at=at)
+        )
+    return len(arns)

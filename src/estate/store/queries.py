@@ -1,0 +1,128 @@
+"""Reading the inventory: resources, one resource, its history, changes. Every function reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+
+from estate.store.database import Database
+from estate.store.schema import changes, resources
+from estate.store.timeutil import iso
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which resources a command is about; shared by `ls` and bulk actions."""
+
+    types: Sequence[str] = ()
+    accounts: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    tags: Mapping[str, str | None] = field(default_factory=dict)  # None: the key, any value
+    missing_tags: Sequence[str] = ()
+    deleted: bool = False  # True: only deleted ones
+
+
+def resource_record(row: Any) -> dict[str, Any]:
+    return {
+        "arn": row.arn,
+        "type": row.type,
+        "account": row.account,
+        "region": row.region,
+        "id": row.res_id,
+        "name": row.name,
+        "tags": row.tags,
+        "config": row.config,
+        "first_seen": iso(row.first_seen),
+        "last_seen": iso(row.last_seen),
+        "deleted": bool(row.deleted),
+    }
+
+
+def _tag(key: str) -> Any:
+    return resources.c.tags[key].as_string()
+
+
+def selection_query(sel: Selection) -> Select:
+    conds = [resources.c.deleted.is_(sel.deleted)]
+    if sel.types:
+        conds.append(resources.c.type.in_(list(sel.types)))
+    if sel.accounts:
+        conds.append(resources.c.account.in_(list(sel.accounts)))
+    if sel.regions:
+        conds.append(resources.c.region.in_(list(sel.regions)))
+    for key, value in sel.tags.items():
+        conds.append(_tag(key).is_not(None) if value is None else _tag(key) == value)
+    for key in sel.missing_tags:
+        conds.append(_tag(key).is_(None))
+    return (
+        select(resources)
+        .where(and_(*conds))
+        .order_by(resources.c.type, resources.c.account, resources.c.region, resources.c.arn)
+    )
+
+
+def load_resources(db: Database, sel: Selection, limit: int | None = None) -> Iterator[dict]:
+    """Resources matching a selection, streamed in pages of rows."""
+    query = selection_query(sel)
+    if limit:
+        query = query.limit(limit)
+    with db.read() as conn:
+        result = conn.execution_options(yield_per=1000).execute(query)
+        for row in result:
+            yield resource_record(row)
+
+
+def load_resource(db: Database, arn: str) -> dict[str, Any] | None:
+    with db.read() as conn:
+        row = conn.execute(select(resources).where(resources.c.arn == arn)).first()
+    return resource_record(row) if row else None
+
+
+def change_record(row: Any) -> dict[str, Any]:
+    return {
+        "run": row.run_id,
+        "at": iso(row.at),
+        "change": row.change,
+        "arn": row.arn,
+        "type": row.type,
+        "account": row.account,
+        "region": row.region,
+        "fields": row.fields,
+        "diff": row.diff,
+    }
+
+
+def load_history(db: Database, arn: str) -> list[dict[str, Any]]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(changes).where(changes.c.arn == arn).order_by(changes.c.id)
+        ).all()
+    return [change_record(r) for r in rows]
+
+
+def load_changes(
+    db: Database,
+    *,
+    run_id: int | None = None,
+    since: dt.datetime | None = None,
+    kinds: Sequence[str] = (),
+    types: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    conds = []
+    if run_id is not None:
+        conds.append(changes.c.run_id == run_id)
+    if since is not None:
+        conds.append(changes.c.at >= since)
+    if kinds:
+        conds.append(changes.c.change.in_(list(kinds)))
+    if types:
+        conds.append(changes.c.type.in_(list(types)))
+    with db.read() as conn:
+        rows = conn.execute(
+            select(changes).where(and_(*conds) if conds else or_(True)).order_by(changes.c.id)
+        ).all()
+    return [change_record(r) for r in rows]

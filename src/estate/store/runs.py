@@ -1,0 +1,244 @@
+"""Runs and their shards: the checkpointed state of a collection. Every function does I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from estate.errors import InputError
+from estate.inventory.normalize import Resource
+from estate.store.database import Database
+from estate.store.schema import runs, shards, staged
+from estate.store.timeutil import aware, iso, utcnow
+
+
+@dataclass(frozen=True)
+class ShardRow:
+    """A shard as stored: plain data, so any worker can pick it up."""
+
+    id: int
+    run_id: int
+    account: str
+    region: str
+    type: str
+    regions: tuple[str, ...] | None
+    status: str
+    attempts: int
+    page_token: str | None
+    pages: int
+    items: int
+    error: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.account}/{self.region}/{self.type}"
+
+
+def _shard(row: Any) -> ShardRow:
+    return ShardRow(
+        id=row.id,
+        run_id=row.run_id,
+        account=row.account,
+        region=row.region,
+        type=row.type,
+        regions=tuple(row.regions) if row.regions is not None else None,
+        status=row.status,
+        attempts=row.attempts,
+        page_token=row.page_token,
+        pages=row.pages,
+        items=row.items,
+        error=row.error,
+    )
+
+
+def create_run(db: Database, kind: str, scope: dict[str, Any], now: Callable = utcnow) -> int:
+    with db.write() as conn:
+        result = conn.execute(
+            insert(runs).values(
+                kind=kind, status="running", started_at=now(), scope=scope, figures={}, resumes=0
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def resume_run(db: Database, run_id: int) -> None:
+    with db.write() as conn:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(status="running", finished_at=None, resumes=runs.c.resumes + 1)
+        )
+        # A shard left running by a killed process is picked up again from its token.
+        conn.execute(
+            update(shards)
+            .where(shards.c.run_id == run_id, shards.c.status.in_(("running", "failed")))
+            .values(status="pending")
+        )
+
+
+def finish_run(
+    db: Database,
+    run_id: int,
+    status: str,
+    figures: dict[str, Any],
+    error: str | None = None,
+    now: Callable = utcnow,
+) -> None:
+    with db.write() as conn:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(status=status, finished_at=now(), figures=figures, error=error)
+        )
+
+
+def run_record(row: Any) -> dict[str, Any]:
+    started, finished = aware(row.started_at), aware(row.finished_at)
+    duration = (finished - started).total_seconds() if started and finished else None
+    return {
+        "run": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "started_at": iso(started),
+        "finished_at": iso(finished),
+        "duration_s": round(duration, 1) if duration is not None else None,
+        "resumes": row.resumes,
+        "scope": row.scope,
+        **(row.figures or {}),
+        "error": row.error,
+    }
+
+
+def load_run(db: Database, ref: str | int | None, kind: str = "collect") -> dict[str, Any]:
+    """A run by id, or the newest with 'last'/None. InputError when there is none."""
+    query = select(runs)
+    if ref in (None, "last"):
+        query = query.where(runs.c.kind == kind).order_by(runs.c.id.desc()).limit(1)
+    else:
+        try:
+            run_id = int(ref)  # type: ignore[arg-type]
+        except ValueError:
+            raise InputError(f"not a run id: {ref!r} (a number, or 'last')") from None
+        query = query.where(runs.c.id == run_id)
+    with db.read() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise InputError(
+            "no runs yet: run `estate collect` first" if ref in (None, "last") else f"no run {ref}"
+        )
+    return run_record(row)
+
+
+def load_runs(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    with db.read() as conn:
+        rows = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(limit)).all()
+    return [run_record(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class NewShard:
+    account: str
+    region: str
+    type: str
+    regions: tuple[str, ...] | None = None
+
+
+def save_shards(db: Database, run_id: int, planned: Iterable[NewShard]) -> None:
+    rows = [
+        {
+            "run_id": run_id,
+            "account": s.account,
+            "region": s.region,
+            "type": s.type,
+            "regions": list(s.regions) if s.regions is not None else None,
+            "status": "pending",
+            "attempts": 0,
+            "pages": 0,
+            "items": 0,
+        }
+        for s in planned
+    ]
+    if rows:
+        with db.write() as conn:
+            conn.execute(insert(shards), rows)
+
+
+def load_shards(db: Database, run_id: int, *, unfinished: bool = False) -> list[ShardRow]:
+    query = select(shards).where(shards.c.run_id == run_id).order_by(shards.c.id)
+    if unfinished:
+        query = query.where(shards.c.status != "ok")
+    with db.read() as conn:
+        return [_shard(r) for r in conn.execute(query)]
+
+
+def shard_counts(db: Database, run_id: int) -> dict[str, int]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(shards.c.status, func.count())
+            .where(shards.c.run_id == run_id)
+            .group_by(shards.c.status)
+        ).all()
+    return {status: n for status, n in rows}
+
+
+def start_shard(db: Database, shard_id: int, now: Callable = utcnow) -> None:
+    with db.write() as conn:
+        conn.execute(
+            update(shards)
+            .where(shards.c.id == shard_id)
+            .values(status="running", attempts=shards.c.attempts + 1, started_at=now(), error=None)
+        )
+
+
+def _upsert_staged(conn: Any, rows: Sequence[dict[str, Any]]) -> None:
+    dialect = conn.dialect.name
+    stmt_factory = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = stmt_factory(staged)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[staged.c.shard_id, staged.c.arn], set_={"record": stmt.excluded.record}
+    )
+    conn.execute(stmt, list(rows))
+
+
+def save_page(
+    db: Database, shard_id: int, records: Sequence[Resource], next_token: str | None
+) -> None:
+    """Stage a page's resources and the token of the next page, in one transaction, so a
+    resumed shard neither loses nor repeats a page."""
+    with db.write() as conn:
+        if records:
+            # Within a page an ARN may repeat (an emulator's pages may overlap): last one wins.
+            by_arn = {r.arn: r for r in records}
+            _upsert_staged(
+                conn,
+                [{"shard_id": shard_id, "arn": a, "record": r.__dict__} for a, r in by_arn.items()],
+            )
+        conn.execute(
+            update(shards)
+            .where(shards.c.id == shard_id)
+            .values(
+                page_token=next_token,
+                pages=shards.c.pages + 1,
+                items=select(func.count()).where(staged.c.shard_id == shard_id).scalar_subquery(),
+            )
+        )
+
+
+def fail_shard(db: Database, shard_id: int, error: str, kind: str, now: Callable = utcnow) -> None:
+    """Record a failure. Staged pages and the token stay, so a resume continues from there."""
+    with db.write() as conn:
+        conn.execute(
+            update(shards)
+            .where(shards.c.id == shard_id)
+            .values(status="failed", error=error[:2000], error_kind=kind, finished_at=now())
+        )
+
+
+def drop_staged(db: Database, shard_id: int) -> None:
+    with db.write() as conn:
+        conn.execute(delete(staged).where(staged.c.shard_id == shard_id))

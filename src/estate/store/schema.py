@@ -1,0 +1,110 @@
+"""Tables (SQLAlchemy Core). Migrations in migrations/versions must produce exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Id = BigInteger().with_variant(Integer(), "sqlite")  # sqlite autoincrements INTEGER only
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # running | ok | partial | failed
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("scope", Json, nullable=False),  # accounts, regions, types asked for
+    Column("figures", Json, nullable=False),
+    Column("resumes", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
+
+shards = Table(
+    "shards",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),  # "global" for global types
+    Column("type", String(64), nullable=False),
+    Column("regions", Json),  # a global type with true regions keeps only these
+    Column("status", String(16), nullable=False),  # pending | running | ok | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("page_token", Text),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("items", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("error_kind", String(16)),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    UniqueConstraint("run_id", "account", "region", "type", name="uq_shards_key"),
+)
+
+resources = Table(
+    "resources",
+    metadata,
+    Column("arn", String(2048), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),  # the true region
+    Column("shard_region", String(32), nullable=False),  # the shard that owns it
+    Column("res_id", String(1024), nullable=False),
+    Column("name", String(1024), nullable=False),
+    Column("tags", Json, nullable=False),
+    Column("config", Json, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("last_run", Id, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("deleted_at", DateTime(timezone=True)),
+    Index("ix_resources_owner", "account", "shard_region", "type"),
+    Index("ix_resources_type", "type", "account", "region"),
+)
+
+# Pages a shard has collected but not yet merged: a shard's results reach `resources`
+# only when it completes, so a failed or partial shard changes nothing it owns.
+staged = Table(
+    "staged",
+    metadata,
+    Column("shard_id", Id, ForeignKey("shards.id", ondelete="CASCADE"), primary_key=True),
+    Column("arn", String(2048), primary_key=True),
+    Column("record", Json, nullable=False),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("change", String(16), nullable=False),  # created | modified | deleted
+    Column("arn", String(2048), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("fields", Json, nullable=False),
+    Column("diff", Json, nullable=False),
+    Index("ix_changes_run", "run_id"),
+    Index("ix_changes_arn", "arn", "id"),
+    Index("ix_changes_at", "at"),
+)
