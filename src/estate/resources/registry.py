@@ -37,5 +37,5 @@ def get_specs(type_names: Iterable[str] | None) -> list[ResourceSpec]:
     """Specs in registry order; all of them when `type_names` is None."""
     if type_names is None:
         return list(REGISTRY.values())
-    wanted = [get_spec(t) for t in type_names]
-    return sorted(set(wanted), key=list(REGISTRY.values()).index)
+    wanted = {get_spec(t).type for t in type_names}
+    return [spec for name, spec in REGISTRY.items() if name in wanted]

@@ -1,0 +1,88 @@
+"""`estate collect`: build or update the inventory."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from estate.cli.options import (
+    ConfigOpt,
+    LogConfigOpt,
+    ProfileOpt,
+    VerboseOpt,
+    open_store,
+    prepare,
+    session_factory,
+)
+from estate.cli.progress import CollectProgress
+from estate.cli.render import stderr as render_stderr
+from estate.cli.render import stdout as render_stdout
+from estate.engine.run import Collection, CollectRequest, RunSummary
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def collect(
+    accounts: Annotated[
+        str | None, typer.Option(help="Only these account ids (comma-separated).")
+    ] = None,
+    regions: Annotated[
+        str | None, typer.Option(help="Only these regions (comma-separated).")
+    ] = None,
+    types: Annotated[
+        str | None, typer.Option(help="Only these types, e.g. s3:bucket,ec2:instance.")
+    ] = None,
+    resume: Annotated[str | None, typer.Option(help="Continue run RUN (an id, or 'last').")] = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
+) -> None:
+    """Collect every configured account, region and type into the inventory."""
+    cfg = prepare(config, verbose, log_config)
+    if resume and (accounts or regions or types):
+        raise typer.BadParameter("--resume continues a run as planned; drop the filters")
+    from estate.resources.registry import get_spec
+
+    for name in _split(types):
+        get_spec(name)
+    db = open_store(cfg)
+    factory = session_factory(cfg, profile)
+    request = CollectRequest(
+        accounts=_split(accounts), regions=_split(regions), types=_split(types), resume=resume
+    )
+    with CollectProgress(render_stderr()) as progress:
+        summary = Collection(cfg, db, factory, listener=progress.listener).run(request)
+    print_summary(render_stdout(), summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None:
+    f = summary.figures
+    colour = {"ok": "green", "partial": "yellow"}.get(summary.status, "red")
+    console.print(
+        f"run {summary.run_id}: [{colour}]{summary.status}[/] in {f['seconds']:.1f} s — "
+        f"{f['shards_total']} shards ({f['shards_ok']} ok, {f['shards_failed']} failed), "
+        f"{f['resources']:,} resources; changes: {f['created']} created, "
+        f"{f['modified']} modified, {f['deleted']} deleted; "
+        f"{f['api_calls']:,} API calls, {f['throttles']} throttled, {f['retries']} retried",
+        highlight=False,
+    )
+    for key, error in sorted(summary.failures)[:most]:
+        console.print(f"  [red]failed[/] {key}: {error}", highlight=False)
+    if len(summary.failures) > most:
+        console.print(
+            f"  … and {len(summary.failures) - most} more failed shards "
+            f"(estate runs; the log in the state directory has each)",
+            highlight=False,
+        )
+    if summary.failures:
+        console.print(
+            f"  Nothing owned by a failed shard was changed. Retry with: "
+            f"estate collect --resume {summary.run_id}",
+            highlight=False,
+        )

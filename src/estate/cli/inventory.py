@@ -1,0 +1,181 @@
+"""Querying the inventory: ls, show, history, changes, runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import typer
+
+from estate.cli.options import ConfigOpt, Format, FormatOpt, open_store, prepare
+from estate.cli.render import render
+from estate.cli.render import stderr as render_stderr
+from estate.cli.render import stdout as render_stdout
+from estate.errors import InputError
+from estate.inventory.arns import check_arn
+from estate.resources.registry import get_spec
+from estate.store import queries
+from estate.store.runs import load_run, load_runs
+
+RESOURCE_COLUMNS = ("type", "account", "region", "id", "name", "tags", "last_seen")
+CHANGE_COLUMNS = ("run", "at", "change", "type", "account", "region", "arn", "fields")
+RUN_COLUMNS = (
+    "run", "status", "started_at", "duration_s", "resumes", "shards_ok", "shards_failed",
+    "resources", "created", "modified", "deleted", "api_calls", "throttles", "retries",
+)  # fmt: skip
+RUN_TABLE = {
+    "run": "run", "status": "status", "started_at": "started", "duration_s": "secs",
+    "resumes": "resumed", "shards_ok": "ok", "shards_failed": "failed", "resources": "resources",
+    "created": "+", "modified": "~", "deleted": "-", "api_calls": "calls",
+    "throttles": "throttled",
+}  # fmt: skip
+
+
+def parse_tag(text: str, option: str = "--tag") -> tuple[str, str | None]:
+    """'k=v' → (k, v); 'k' → (k, None) meaning any value."""
+    key, sep, value = text.partition("=")
+    if not key:
+        raise InputError(f"{option} {text!r}: expected KEY=VALUE or KEY")
+    return key, (value if sep else None)
+
+
+def ls(
+    type_: Annotated[str | None, typer.Argument(metavar="[TYPE]", help="e.g. ec2:instance")] = None,
+    account: Annotated[list[str] | None, typer.Option("--account", help="Account id.")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Region.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE, or KEY.")] = None,
+    missing_tag: Annotated[list[str] | None, typer.Option("--missing-tag", help="KEY.")] = None,
+    deleted: Annotated[bool, typer.Option("--deleted", help="Deleted resources only.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most N resources.")] = None,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """List resources from the inventory."""
+    cfg = prepare(config)
+    if type_:
+        get_spec(type_)
+    selection = queries.Selection(
+        types=[type_] if type_ else [],
+        accounts=account or [],
+        regions=region or [],
+        tags=dict(parse_tag(t) for t in tag or []),
+        missing_tags=missing_tag or [],
+        deleted=deleted,
+    )
+    db = open_store(cfg)
+    count = render(
+        render_stdout(), queries.load_resources(db, selection, limit), fmt, RESOURCE_COLUMNS
+    )
+    if fmt == Format.table:
+        render_stderr().print(f"{count} resources", highlight=False)
+
+
+def show(
+    arn: Annotated[str, typer.Argument(help="The resource's ARN.")],
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """One resource: current config, tags, first and last seen."""
+    cfg = prepare(config)
+    check_arn(arn)
+    record = queries.load_resource(open_store(cfg), arn)
+    if record is None:
+        raise InputError(f"{arn}: not in the inventory (run `estate collect`?)")
+    console = render_stdout()
+    if fmt != Format.table:
+        render(console, [record], fmt, RESOURCE_COLUMNS)
+        return
+    for key in ("arn", "type", "account", "region", "id", "name", "first_seen", "last_seen"):
+        console.print(f"[bold]{key:11}[/] {record[key]}", highlight=False)
+    if record["deleted"]:
+        console.print("[bold]deleted    [/] [red]yes[/]")
+    tags = ", ".join(f"{k}={v}" for k, v in record["tags"].items()) or "(none)"
+    console.print(f"[bold]tags       [/] {tags}", highlight=False)
+    console.print_json(json.dumps(record["config"], sort_keys=True, default=str))
+
+
+def history(
+    arn: Annotated[str, typer.Argument(help="The resource's ARN.")],
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """The changes of one resource over time, with field-level diffs."""
+    cfg = prepare(config)
+    check_arn(arn)
+    db = open_store(cfg)
+    events = queries.load_history(db, arn)
+    if not events and queries.load_resource(db, arn) is None:
+        raise InputError(f"{arn}: not in the inventory")
+    console = render_stdout()
+    if fmt != Format.table:
+        render(console, events, fmt, CHANGE_COLUMNS)
+        return
+    for event in events:
+        colour = {"created": "green", "deleted": "red"}.get(event["change"], "yellow")
+        console.print(f"{event['at']}  run {event['run']}  [{colour}]{event['change']}[/]")
+        for path, d in event["diff"].items():
+            console.print(f"    {path}: {_short(d['old'])} → {_short(d['new'])}", highlight=False)
+
+
+def _short(value: Any, width: int = 80) -> str:
+    text = "∅" if value is None else json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def changes(
+    run: Annotated[str | None, typer.Option(help="A run id, or 'last' (the default).")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO date/time, e.g. 2026-11-01.")] = None,
+    change: Annotated[
+        list[str] | None, typer.Option("--change", help="created|modified|deleted")
+    ] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", help="Only this type.")] = None,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """What was created, modified or deleted (the last run's, unless --run or --since)."""
+    cfg = prepare(config)
+    for kind in change or []:
+        if kind not in ("created", "modified", "deleted"):
+            raise InputError(f"--change {kind!r}: expected created, modified or deleted")
+    for name in type_ or []:
+        get_spec(name)
+    when = _parse_since(since) if since else None
+    db = open_store(cfg)
+    run_id = None
+    if when is None:
+        run_id = load_run(db, run)["run"]
+    records = queries.load_changes(
+        db, run_id=run_id, since=when, kinds=change or [], types=type_ or []
+    )
+    render(render_stdout(), records, fmt, CHANGE_COLUMNS)
+
+
+def _parse_since(text: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--since {text!r}: expected an ISO date or date-time") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def runs(
+    limit: Annotated[int, typer.Option(help="The newest N runs.")] = 20,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Past runs: when, status, shards ok/failed, resources, changes, API figures."""
+    cfg = prepare(config)
+    records = load_runs(open_store(cfg), limit)
+    if fmt == Format.table:
+        rows = [
+            {
+                RUN_TABLE[k]: (v[:19].replace("T", " ") if k == "started_at" and v else v)
+                for k, v in r.items()
+                if k in RUN_TABLE
+            }
+            for r in records
+        ]
+        render(render_stdout(), rows, fmt, list(RUN_TABLE.values()), title="runs")
+        return
+    render(render_stdout(), records, fmt, RUN_COLUMNS)

@@ -1,0 +1,56 @@
+"""Options every command shares, and opening what a command needs (config, store, sessions)."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from estate.aws.sessions import AwsSettings, SessionFactory
+from estate.aws.stats import CallStats
+from estate.config import Config, load_config
+from estate.logsetup import setup_logging
+from estate.store.database import Database
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config file (default ./estate.yaml).", show_default=False),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ProfileOpt = Annotated[
+    str | None, typer.Option("--profile", help="AWS profile for the base credentials.")
+]
+VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")]
+LogConfigOpt = Annotated[
+    Path | None, typer.Option("--log-config", help="Logging YAML (dictConfig); also LOG_CFG.")
+]
+
+
+def prepare(config_path: Path | None, verbose: int = 0, log_config: Path | None = None) -> Config:
+    setup_logging(str(log_config) if log_config else None, verbose)
+    return load_config(config_path)
+
+
+def open_store(config: Config) -> Database:
+    return Database(config.store)
+
+
+def session_factory(config: Config, profile: str | None = None) -> SessionFactory:
+    settings = AwsSettings(
+        endpoint_url=config.endpoint_url,
+        profile=profile or config.profile,
+        external_id=config.external_id,
+        duration_seconds=config.session_duration,
+        max_pool_connections=max(10, config.concurrency),
+    )
+    return SessionFactory(settings, CallStats())
