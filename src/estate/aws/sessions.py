@@ -199,7 +199,11 @@ class SessionFactory:
         """The account id of the base credentials (STS GetCallerIdentity). Does I/O."""
         if self._caller is None:
             sts = self._base.create_client(
-                "sts", region_name=self._default_region(), endpoint_url=self.settings.endpoint_url
+                "sts",
+                region_name=self._default_region(),
+                endpoint_url=self.settings.endpoint_url,
+                # Fail fast on a wrong endpoint: this is the first call every command makes.
+                config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 2}),
             )
             try:
                 self._caller = sts.get_caller_identity()["Account"]
