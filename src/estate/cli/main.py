@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.console import Console
+from typer.exceptions import TyperException
 
 from estate import __version__
 from estate.cli import collect, inventory, policy
@@ -49,27 +49,30 @@ def version() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run estate with `argv` (default: the process's). Bad input exits 2 with one line."""
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
         result = app(
-            args=list(argv) if argv is not None else None, prog_name="estate", standalone_mode=False
+            args=list(argv) if argv is not None else None,
+            prog_name="estate",
+            standalone_mode=False,
         )
-    except click.exceptions.NoArgsIsHelpError as exc:
-        exc.show()
-        return 2
-    except click.ClickException as exc:
-        err.print(f"estate: error: {exc.format_message()}", highlight=False, markup=False)
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("estate: aborted", highlight=False)
         return 130
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
+    except TyperException as exc:  # usage errors: unknown option, bad value, no command
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]
+            return 2
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        err.print(f"estate: error: {message}", highlight=False, markup=False)
+        return int(getattr(exc, "exit_code", 2))
     except EstateError as exc:
         err.print(f"estate: error: {exc}", highlight=False, markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("estate: interrupted; resume with --resume last", highlight=False)
+        err.print("estate: interrupted; continue with --resume last", highlight=False)
         return 130
     return result if isinstance(result, int) else 0
 

@@ -152,6 +152,12 @@ class Collection:
             for a, role in self._scope["accounts"].items()
         }
         failures: list[tuple[str, str]] = []
+        log.info(
+            "run %d: %s, %d accounts",
+            run_id,
+            "resumed" if request.resume else "started",
+            len(self._targets),
+        )
         try:
             for phase in (True, False):
                 pending = [
@@ -182,6 +188,7 @@ class Collection:
             else ("partial" if figures["shards_ok"] else "failed")
         )
         store_runs.finish_run(self.db, run_id, status, figures)
+        log.info("run %d: %s %s", run_id, status, figures)
         return RunSummary(run_id, status, figures, failures)
 
     def _session(self, account: str) -> AccountSession:
@@ -229,6 +236,14 @@ class Collection:
                 ]
                 store_runs.save_page(self.db, shard.id, records, page.next_token)
         outcome = complete_shard(self.db, shard)
+        log.debug(
+            "shard %s ok: %d resources, %d created, %d modified, %d deleted",
+            shard.key,
+            outcome.resources,
+            outcome.created,
+            outcome.modified,
+            outcome.deleted,
+        )
         return ShardResult(shard, True, outcome)
 
     # -- figures ----------------------------------------------------------------------------
