@@ -55,13 +55,13 @@ class AssumedRoleCredentials(DeferredRefreshableCredentials):
         self.generation = 0
 
     def _protected_refresh(self, is_mandatory: bool) -> None:
-        super()._protected_refresh(is_mandatory)
+        super()._protected_refresh(is_mandatory)  # type: ignore[misc]
         self.generation += 1
         self._stats.add(assume_roles=1)
 
     def force_refresh(self, seen_generation: int) -> None:
         """Refresh now unless another thread already did since `seen_generation`."""
-        with self._refresh_lock:
+        with self._refresh_lock:  # type: ignore[attr-defined]
             if self.generation != seen_generation:
                 return
             self._fetch_cache.clear()
@@ -101,7 +101,7 @@ class AccountSession:
         self._credentials = credentials
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
-        s3_cfg = {"addressing_style": "path"} if settings.endpoint_url else {}
+        s3_cfg: Any = {"addressing_style": "path"} if settings.endpoint_url else {}
         self._client_config = BotoConfig(
             retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
             max_pool_connections=settings.max_pool_connections,
@@ -198,7 +198,7 @@ class SessionFactory:
     def caller_account(self) -> str:
         """The account id of the base credentials (STS GetCallerIdentity). Does I/O."""
         if self._caller is None:
-            sts = self._base.create_client(
+            sts: Any = self._base.create_client(
                 "sts",
                 region_name=self._default_region(),
                 endpoint_url=self.settings.endpoint_url,
@@ -258,7 +258,9 @@ class SessionFactory:
         creds = AssumedRoleCredentials(fetcher, cache, self.stats)
         session = botocore.session.Session()
         session.register_component("data_loader", self._loader)
-        session._credentials = creds  # the documented way to give a botocore session credentials
+        # botocore has no public setter for refreshable credentials; aws-assume-role-lib and
+        # botocore's own assume-role provider chain end up in the same attribute.
+        session._credentials = creds  # type: ignore[attr-defined]
         return AccountSession(account_id, session, self.settings, self.stats, creds)
 
 

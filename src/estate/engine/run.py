@@ -260,7 +260,7 @@ class Collection:
                     shards.c.type != DISCOVERY_TYPE,
                 )
             ).scalar_one()
-            by_kind = dict(
+            by_kind: dict[str, int] = dict(
                 conn.execute(
                     select(changes.c.change, func.count())
                     .where(changes.c.run_id == run_id)

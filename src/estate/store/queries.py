@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, select, true
 
 from estate.store.database import Database
 from estate.store.schema import changes, resources
@@ -123,6 +123,6 @@ def load_changes(
         conds.append(changes.c.type.in_(list(types)))
     with db.read() as conn:
         rows = conn.execute(
-            select(changes).where(and_(*conds) if conds else or_(True)).order_by(changes.c.id)
+            select(changes).where(and_(true(), *conds)).order_by(changes.c.id)
         ).all()
     return [change_record(r) for r in rows]

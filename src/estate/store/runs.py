@@ -63,7 +63,9 @@ def create_run(db: Database, kind: str, scope: dict[str, Any], now: Callable = u
                 kind=kind, status="running", started_at=now(), scope=scope, figures={}, resumes=0
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def resume_run(db: Database, run_id: int) -> None:
