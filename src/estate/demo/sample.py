@@ -14,6 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from botocore.exceptions import ClientError
+
 from estate.demo.emulator import MANAGEMENT_ACCOUNT
 from estate.demo.sample_create import (
     EmulatorClients,
@@ -85,9 +87,12 @@ def build_sample_organization(
     seed: int = 7,
     *,
     management_account: str = MANAGEMENT_ACCOUNT,
-    workers: int = 4,
+    workers: int = 2,
 ) -> SampleOrg:
     """Create the organization and its resources on the emulator at `endpoint_url`. Does I/O.
+
+    `workers` threads fill accounts and regions; an in-process emulator shares the GIL with
+    them, so more than two rarely helps.
 
     Expects the management account to be in no organization yet: on a reused emulator, call
     Emulator.reset() first, or pass another `management_account` (any 12 digits) to build an
@@ -132,7 +137,15 @@ def create_organization(
 ) -> dict[str, str]:
     """An organization with one member account per name; name -> account id. Does I/O."""
     org = clients.client("organizations", management_account)
-    org.create_organization(FeatureSet="ALL")
+    try:
+        org.create_organization(FeatureSet="ALL")
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "AlreadyInOrganizationException":
+            raise
+        raise EstateError(
+            f"sample organization: account {management_account} is already in an organization; "
+            "reset the emulator or pass another management_account"
+        ) from exc
     members = {}
     for name in names:
         request = org.create_account(
@@ -261,7 +274,8 @@ def find_instance(ec2: Any, name: str) -> dict[str, Any]:
     )["Reservations"]
     instances = [i for r in reservations for i in r["Instances"]]
     if len(instances) != 1:
-        raise EstateError(f"sample: expected one live instance named {name!r}, found {instances}")
+        ids = [i["InstanceId"] for i in instances]
+        raise EstateError(f"sample: expected one live instance named {name!r}, found {ids}")
     return dict(instances[0])
 
 

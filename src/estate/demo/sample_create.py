@@ -74,7 +74,8 @@ class EmulatorClients:
     def __init__(self, endpoint_url: str) -> None:
         self.endpoint_url = endpoint_url
         # One session for every account: creating one costs ~0.5 s, a client far less.
-        self._session = boto3.Session(region_name=EMULATOR_REGION)
+        # Any: the stubs type client() per literal service name; ours are plain strings.
+        self._session: Any = boto3.Session(region_name=EMULATOR_REGION)
         self._credentials: dict[str, dict[str, str]] = {MANAGEMENT_ACCOUNT: EMULATOR_CREDENTIALS}
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()

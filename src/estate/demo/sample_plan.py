@@ -149,7 +149,7 @@ def plan_buckets(
     account: str, member: str, regions: Sequence[str], rng: random.Random
 ) -> tuple[BucketPlan, ...]:
     """Two or three buckets per region; every other one is tagged, so both kinds exist."""
-    buckets = []
+    buckets: list[BucketPlan] = []
     for region in regions:
         for i in range(rng.randint(2, 3)):
             tags: Tags = ()
@@ -247,14 +247,15 @@ def plan_instances(rng: random.Random) -> tuple[InstancePlan, ...]:
 def count_planned(plans: Iterable[AccountPlan]) -> dict[str, int]:
     """Resources per type the plans make exist, by Resource Explorer type name.
 
-    Counts what moto creates alongside (a root volume per instance, a default security group per
-    new VPC, the stack's topic); leaves out the default VPC, subnets and security group moto
-    makes in every (account, region) that sees an EC2 call.
+    Counts what AWS (and moto) create alongside: a root volume per instance, a default security
+    group per new VPC, the stack's topic, the member's access role. Leaves out the default VPC,
+    subnets and security group moto makes in every (account, region) that sees an EC2 call.
     """
     counts: Counter[str] = Counter()
     for plan in plans:
         counts["s3:bucket"] += len(plan.buckets)
-        counts["iam:role"] += len(plan.roles)
+        # + the OrganizationAccountAccessRole that CreateAccount makes in every new member
+        counts["iam:role"] += len(plan.roles) + 1
         counts["iam:user"] += len(plan.users)
         for r in plan.regions:
             counts.update(count_region(r))

@@ -1,0 +1,1 @@
+"""`estate demo`'s world: an embedded AWS emulator (moto) and a sample organization on it."""
