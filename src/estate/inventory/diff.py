@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from estate.inventory.normalize import canonical_json
+
 _MISSING = object()
 
 
@@ -26,7 +28,8 @@ def _walk(old: Any, new: Any, prefix: str, out: dict[str, dict[str, Any]]) -> No
             path = f"{prefix}.{key}" if prefix else str(key)
             _walk(old.get(key, _MISSING), new.get(key, _MISSING), path, out)
         return
-    if old == new:
+    # Equal as JSON, as the hash sees them: Python's 1 == True == 1.0 would hide a change.
+    if old is not _MISSING and new is not _MISSING and canonical_json(old) == canonical_json(new):
         return
     entry: dict[str, Any] = {
         "old": None if old is _MISSING else old,

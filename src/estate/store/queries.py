@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, select, true
 
 from estate.store.database import Database
 from estate.store.schema import changes, resources
-from estate.store.timeutil import iso
+from estate.store.timeutil import aware, iso
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,8 @@ def load_changes(
     if run_id is not None:
         conds.append(changes.c.run_id == run_id)
     if since is not None:
-        conds.append(changes.c.at >= since)
+        # As UTC: SQLite stores the wall time and drops the offset.
+        conds.append(changes.c.at >= aware(since))
     if kinds:
         conds.append(changes.c.change.in_(list(kinds)))
     if types:
