@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from estate.aws.sessions import AccountSession
+from estate.inventory.normalize import normalize_resource
+from estate.resources.collect import get_pages
+from estate.resources.ec2 import INSTANCE, SECURITY_GROUP, SUBNET, VOLUME, VPC
+from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+
+REGION = "eu-west-1"
+AMI = "ami-12c6146b"  # one of moto's built-in images
+
+
+@pytest.fixture
+def ec2(member: boto3.Session) -> EC2Client:
+    return member.client("ec2", region_name=REGION)
+
+
+def _tags(**tags: str) -> Any:
+    return [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+def test_instance(ec2: EC2Client, reader: AccountSession) -> None:
+    instance_id = ec2.run_instances(
+        ImageId=AMI,
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        TagSpecifications=_tags(Name="web-1", team="core"),
+    )["Instances"][0]["InstanceId"]
+
+    instance = collect_resources(INSTANCE, reader, REGION)[instance_id]
+
+    assert instance.name == "web-1"
+    assert instance.region == REGION
+    assert instance.arn == f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance_id}"
+    assert instance.tags == {"Name": "web-1", "team": "core"}
+    assert instance.config["InstanceType"] == "t3.micro"
+    assert instance.config["ImageId"] == AMI
+
+
+def test_instances_on_every_page_are_collected(ec2: EC2Client, reader: AccountSession) -> None:
+    # moto pages DescribeInstances by reservation: seven run_instances calls, pages of five.
+    launched = {
+        i["InstanceId"]
+        for _ in range(7)
+        for i in ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"]
+    }
+    spec = dataclasses.replace(INSTANCE, params={"MaxResults": 5})
+
+    pages = collect_pages(spec, reader, REGION)
+
+    assert len(pages) == 2
+    assert pages[0].next_token is not None and pages[-1].next_token is None
+    assert {item.data["InstanceId"] for page in pages for item in page.items} == launched
+
+
+def test_resume_from_a_saved_token(ec2: EC2Client, reader: AccountSession) -> None:
+    for _ in range(7):
+        ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)
+    spec = dataclasses.replace(INSTANCE, params={"MaxResults": 5})
+    first = next(get_pages(spec, reader, REGION))
+
+    rest = list(get_pages(spec, reader, REGION, start_token=first.next_token))
+
+    assert [len(page.items) for page in [first, *rest]] == [5, 2]
+
+
+def test_vpc_subnet_and_volume(ec2: EC2Client, reader: AccountSession) -> None:
+    vpc_id = ec2.create_vpc(
+        CidrBlock="10.8.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "main"}]}],
+    )["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+    volume_id = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8)["VolumeId"]
+
+    vpc = collect_resources(VPC, reader, REGION)[vpc_id]
+    subnet = collect_resources(SUBNET, reader, REGION)[subnet_id]
+    volume = collect_resources(VOLUME, reader, REGION)[volume_id]
+
+    assert vpc.name == "main"
+    assert vpc.arn == f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{vpc_id}"
+    assert vpc.config["CidrBlock"] == "10.8.0.0/16"
+    assert subnet.arn == f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{subnet_id}"
+    assert subnet.config["VpcId"] == vpc_id
+    assert "AvailableIpAddressCount" not in subnet.config
+    assert volume.arn == f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{volume_id}"
+    assert volume.tags == {}
+    assert volume.config["Size"] == 8
+
+
+@pytest.fixture
+def group_id(ec2: EC2Client) -> str:
+    group_id: str = ec2.create_security_group(
+        GroupName="web",
+        Description="web tier",
+        TagSpecifications=[
+            {"ResourceType": "security-group", "Tags": [{"Key": "team", "Value": "core"}]}
+        ],
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [
+                    {"CidrIp": "10.0.0.0/8"},
+                    {"CidrIp": "172.16.0.0/12"},
+                    {"CidrIp": "192.168.0.0/16"},
+                ],
+            },
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "10.1.0.0/16"}, {"CidrIp": "10.2.0.0/16"}],
+            },
+        ],
+    )
+    ec2.authorize_security_group_egress(
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "udp",
+                "FromPort": 53,
+                "ToPort": 53,
+                "IpRanges": [{"CidrIp": "10.0.0.2/32"}, {"CidrIp": "10.0.0.3/32"}],
+            }
+        ],
+    )
+    return group_id
+
+
+def test_security_group(group_id: str, reader: AccountSession) -> None:
+    group = collect_resources(SECURITY_GROUP, reader, REGION)[group_id]
+
+    assert group.name == "web"
+    assert group.region == REGION
+    assert group.arn == f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}"
+    assert group.tags == {"team": "core"}
+    ports = {rule["FromPort"] for rule in group.config["IpPermissions"]}
+    assert ports == {22, 443}
+
+
+def test_security_group_hash_ignores_rule_order(group_id: str, reader: AccountSession) -> None:
+    pages = collect_pages(SECURITY_GROUP, reader, REGION)
+    raw = next(i for p in pages for i in p.items if i.data["GroupId"] == group_id)
+    shuffled = copy.deepcopy(raw.data)
+    for rules in ("IpPermissions", "IpPermissionsEgress"):
+        shuffled[rules].reverse()
+        for rule in shuffled[rules]:
+            rule["IpRanges"].reverse()
+    assert shuffled != raw.data  # the test means something only if the order really changed
+
+    original = normalize_resource(SECURITY_GROUP, ACCOUNT, raw.region, raw.data)
+    reordered = normalize_resource(SECURITY_GROUP, ACCOUNT, raw.region, shuffled)
+
+    assert reordered.hash == original.hash
+    assert len(original.config["IpPermissions"]) == 2
+
+
+def test_security_group_hash_sees_a_new_cidr(group_id: str, reader: AccountSession) -> None:
+    pages = collect_pages(SECURITY_GROUP, reader, REGION)
+    raw = next(i for p in pages for i in p.items if i.data["GroupId"] == group_id)
+    widened = copy.deepcopy(raw.data)
+    widened["IpPermissions"][0]["IpRanges"].append({"CidrIp": "0.0.0.0/0"})
+
+    original = normalize_resource(SECURITY_GROUP, ACCOUNT, raw.region, raw.data)
+    changed = normalize_resource(SECURITY_GROUP, ACCOUNT, raw.region, widened)
+
+    assert changed.hash != original.hash
