@@ -56,7 +56,13 @@ DENIED_CODES = frozenset(
         "AllAccessDisabled",
     }
 )
-NOT_FOUND_SUFFIXES = ("NotFound", "NotFoundException", "NoSuchEntity")
+NOT_FOUND_SUFFIXES = (
+    "NotFound",
+    "NotFoundException",
+    "NoSuchEntity",
+    "NonExistentQueue",  # SQS: AWS.SimpleQueueService.NonExistentQueue
+    "QueueDoesNotExist",
+)
 NOT_FOUND_PREFIXES = ("NoSuch",)
 
 

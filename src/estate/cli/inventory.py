@@ -115,6 +115,13 @@ def history(
         colour = {"created": "green", "deleted": "red"}.get(event["change"], "yellow")
         console.print(f"{event['at']}  run {event['run']}  [{colour}]{event['change']}[/]")
         for path, d in event["diff"].items():
+            if "items_added" in d:
+                console.print(f"    {path}:", highlight=False)
+                for item in d["items_added"]:
+                    console.print(f"      [green]+[/] {_short(item, 120)}", highlight=False)
+                for item in d["items_removed"]:
+                    console.print(f"      [red]-[/] {_short(item, 120)}", highlight=False)
+                continue
             console.print(f"    {path}: {_short(d['old'])} → {_short(d['new'])}", highlight=False)
 
 

@@ -15,7 +15,9 @@ def diff_states(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dic
 
     Dicts are compared key by key; lists and scalars as a whole (unordered lists were already
     sorted by normalization, so a list that differs really changed). A key that appears or
-    disappears has old or new of None and `"added"`/`"removed"` set.
+    disappears has old or new of None and `"added"`/`"removed"` set. A list that changed also
+    says which elements came and went (`"items_added"`, `"items_removed"`), so a new rule in
+    a security group reads as that rule, not as two long lists.
     """
     out: dict[str, dict[str, Any]] = {}
     _walk(old, new, "", out)
@@ -39,7 +41,32 @@ def _walk(old: Any, new: Any, prefix: str, out: dict[str, dict[str, Any]]) -> No
         entry["added"] = True
     if new is _MISSING:
         entry["removed"] = True
+    if isinstance(old, list) and isinstance(new, list):
+        entry.update(_item_changes(old, new))
     out[prefix] = entry
+
+
+def _item_changes(old: list[Any], new: list[Any]) -> dict[str, list[Any]]:
+    """Elements only in `new` and only in `old`, counting duplicates (a multiset difference)."""
+    remaining: dict[str, int] = {}
+    for item in old:
+        key = canonical_json(item)
+        remaining[key] = remaining.get(key, 0) + 1
+    added = []
+    for item in new:
+        key = canonical_json(item)
+        if remaining.get(key, 0):
+            remaining[key] -= 1
+        else:
+            added.append(item)
+    left = dict(remaining)
+    removed = []
+    for item in old:
+        key = canonical_json(item)
+        if left.get(key, 0):
+            left[key] -= 1
+            removed.append(item)
+    return {"items_added": added, "items_removed": removed}
 
 
 def changed_fields(diff: Mapping[str, Any]) -> list[str]:

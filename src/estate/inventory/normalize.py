@@ -149,13 +149,20 @@ def resource_arn(spec: ResourceSpec, account: str, region: str, res_id: str, dat
         return spec.arn.format(
             partition=partition_for(region), region=region, account=account, id=res_id
         )
-    return str(jmespath.search(spec.arn, data))
+    arn = jmespath.search(spec.arn, data)
+    if not arn:
+        raise ValueError(f"{spec.type} {res_id}: item has no ARN at {spec.arn!r}")
+    return str(arn)
 
 
 def normalize_resource(spec: ResourceSpec, account: str, region: str, data: Any) -> Resource:
     """A Resource from one raw item (details merged in) of `spec`, in its true `region`."""
     data = to_json_value(copy.deepcopy(dict(data)))
-    res_id = str(jmespath.search(spec.id, data))
+    found_id = jmespath.search(spec.id, data)
+    if found_id in (None, ""):
+        # Distinct resources would otherwise collide on an id (and ARN) of "None".
+        raise ValueError(f"{spec.type}: item has no id at {spec.id!r}")
+    res_id = str(found_id)
     tags = normalize_tags(jmespath.search(spec.tags, data)) if spec.tags else {}
     name = jmespath.search(spec.name, data) if spec.name else tags.get("Name")
     arn = resource_arn(spec, account, region, res_id, data)

@@ -118,7 +118,7 @@ def _apply_detail(
         if code in detail.missing:
             data[detail.into] = detail.default
             return True
-        if code in detail.gone or classify(exc) == ErrorKind.NOT_FOUND:
+        if classify(exc) == ErrorKind.NOT_FOUND:
             log.info("%s %s: gone before %s; skipped", spec.type, params, detail.operation)
             return False
         raise

@@ -18,9 +18,9 @@ class Detail:
 
     `params` maps a request parameter to a JMESPath into the item; `constants` are request
     parameters with fixed values (SQS's AttributeNames=["All"]). An error whose code is in
-    `missing` means "nothing there" (e.g. NoSuchTagSet) and stores `default`; one in `gone`
-    means the item vanished meanwhile, for services whose not-found code classify() does not
-    know. A `regional` detail is called in the item's true region, after that region is known.
+    `missing` means "nothing there" (e.g. NoSuchTagSet) and stores `default`; one that
+    classify() calls not-found means the item vanished meanwhile and is skipped. A `regional`
+    detail is called in the item's true region, after that region is known.
     When botocore paginates the operation and `result` is a list, every page is read.
     """
 
@@ -33,7 +33,6 @@ class Detail:
     regional: bool = False
     iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
     constants: Mapping[str, Any] = field(default_factory=dict)
-    gone: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,6 @@ from typing import Any
 
 from estate.resources.spec import Detail, ResourceSpec
 
-# GetQueueAttributes' answer for a queue deleted since ListQueues; classify() does not know it.
-NON_EXISTENT_QUEUE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
-
 
 def queue_name(item: Mapping[str, Any]) -> dict[str, str]:
     """A queue's name: the last segment of its URL (no attribute carries it)."""
@@ -35,14 +32,12 @@ QUEUE = ResourceSpec(
             constants={"AttributeNames": ["All"]},
             into="Attributes",
             result="Attributes",
-            gone=NON_EXISTENT_QUEUE,
         ),
         Detail(
             "ListQueueTags",
             {"QueueUrl": "QueueUrl"},
             into="Tags",
             result="Tags",
-            gone=NON_EXISTENT_QUEUE,
         ),
     ),
     # Message counts move with traffic, not with the queue.

@@ -30,6 +30,7 @@ def client_error(code: str, status: int = 400, op: str = "DescribeVpcs") -> Clie
         ("NoSuchBucket", 404, ErrorKind.NOT_FOUND),
         ("NoSuchEntity", 404, ErrorKind.NOT_FOUND),
         ("ResourceNotFoundException", 400, ErrorKind.NOT_FOUND),
+        ("AWS.SimpleQueueService.NonExistentQueue", 400, ErrorKind.NOT_FOUND),
         ("InternalError", 500, ErrorKind.TRANSIENT),
         ("ValidationError", 400, ErrorKind.FATAL),
     ],

@@ -50,13 +50,17 @@ def test_nested_dicts_are_compared_key_by_key() -> None:
 def test_lists_are_compared_as_a_whole() -> None:
     diff = diff_states({"ports": [1, 2]}, {"ports": [1, 3]})
 
-    assert diff == {"ports": {"old": [1, 2], "new": [1, 3]}}
+    assert diff == {
+        "ports": {"old": [1, 2], "new": [1, 3], "items_added": [3], "items_removed": [2]}
+    }
 
 
 def test_a_value_that_changes_type_is_a_change() -> None:
     assert diff_states({"a": 1}, {"a": True}) == {"a": {"old": 1, "new": True}}
     assert diff_states({"a": {"b": 0}}, {"a": {"b": False}}) == {"a.b": {"old": 0, "new": False}}
-    assert diff_states({"a": [1]}, {"a": [1.0]}) == {"a": {"old": [1], "new": [1.0]}}
+    assert diff_states({"a": [1]}, {"a": [1.0]}) == {
+        "a": {"old": [1], "new": [1.0], "items_added": [1.0], "items_removed": [1]}
+    }
     assert diff_states({"a": {}}, {"a": "x"}) == {"a": {"old": {}, "new": "x"}}
 
 
