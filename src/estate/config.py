@@ -33,6 +33,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_REGIONS": "regions",
     "ESTATE_TYPES": "types",
     "ESTATE_CONCURRENCY": "concurrency",
+    "ESTATE_THROTTLE_BUDGET": "throttle_budget",
     "ESTATE_PROFILE": "profile",
 }
 
@@ -86,6 +87,8 @@ class Config(BaseModel):
     regions: list[str] | Literal["all"] = "all"
     types: list[str] | None = None
     concurrency: Annotated[int, Field(ge=1, le=1024)] = 16
+    concurrency_per_account: Annotated[int, Field(ge=1, le=1024)] | None = None
+    throttle_budget: Annotated[float, Field(ge=0, le=86400)] = 900.0
     executor: Literal["local"] = "local"
     session_duration: Annotated[int, Field(ge=900, le=43200)] = 3600
 
@@ -152,6 +155,11 @@ class Config(BaseModel):
                         f"unknown resource type {name!r} (known: {', '.join(sorted(REGISTRY))})"
                     )
         return value
+
+    @property
+    def per_account(self) -> int:
+        """Shards of one account in flight at once: by default half the global cap."""
+        return self.concurrency_per_account or max(1, self.concurrency // 2)
 
     def role_arn_for(self, account: AccountConfig | str) -> str:
         """The role estate assumes in an account: its own role_arn, else role_name there."""

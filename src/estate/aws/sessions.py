@@ -7,6 +7,7 @@ import functools
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshabl
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from estate.aws.errors import ErrorKind, classify, describe
+from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.aws.stats import CallStats
+from estate.engine.ratelimit import BucketKey, RateLimiter, category_of
 from estate.errors import AwsError, EndpointError, EstateError, InputError
 
 log = logging.getLogger(__name__)
@@ -77,14 +80,19 @@ class AwsSettings:
     external_id: str | None = None
     session_name: str = DEFAULT_SESSION_NAME
     duration_seconds: int = 3600
-    max_attempts: int = 5
     max_pool_connections: int = 32
     connect_timeout: int = 10
     read_timeout: int = 60
 
 
 class AccountSession:
-    """A session acting in one account, with one client per (region, service), shared by threads."""
+    """A session acting in one account, with one client per (region, service), shared by threads.
+
+    Every call goes through `call`: it takes a token from the shared rate limiter, retries
+    throttling (within the policy's budget) and transient failures with jittered backoff,
+    and refreshes expired credentials. botocore itself makes one attempt per call, so every
+    throttled answer reaches the limiter and slows every thread that shares the bucket.
+    """
 
     def __init__(
         self,
@@ -93,17 +101,21 @@ class AccountSession:
         settings: AwsSettings,
         stats: CallStats,
         credentials: AssumedRoleCredentials | None = None,
+        limiter: RateLimiter | None = None,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.account_id = account_id
         self._session = botocore_session
         self._settings = settings
         self._stats = stats
         self._credentials = credentials
+        self._limiter = limiter
+        self._policy = policy or RetryPolicy()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         s3_cfg: Any = {"addressing_style": "path"} if settings.endpoint_url else {}
         self._client_config = BotoConfig(
-            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": 1},
             max_pool_connections=settings.max_pool_connections,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
@@ -129,45 +141,55 @@ class AccountSession:
                     endpoint_url=self._settings.endpoint_url,
                     config=self._client_config,
                 )
-                self._count_attempts(client)
                 self._clients[key] = client
         return client
 
-    def _count_attempts(self, client: Any) -> None:
-        """Count every HTTP attempt, throttled answers and retries (botocore's own loop)."""
-        stats = self._stats
-
-        def on_needs_retry(response: Any = None, attempts: int = 1, **_: Any) -> None:
-            counts = {"api_calls": 1, "retries": 1 if attempts > 1 else 0}
-            if response is not None:
-                code = response[1].get("Error", {}).get("Code", "")
-                if code and classify_code(code) == ErrorKind.THROTTLED:
-                    counts["throttles"] = 1
-            stats.add(**counts)
-
-        client.meta.events.register_first("needs-retry", on_needs_retry)
-
     def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]:
-        """Call an API operation (its AWS name, e.g. 'DescribeInstances'). Does I/O.
+        """Call an API operation (its AWS name, e.g. 'DescribeInstances'). Does I/O."""
+        method = getattr(self.client(service, region), botocore.xform_name(operation))
+        key = BucketKey(self.account_id, region, service, category_of(service, operation))
+        policy, limiter = self._policy, self._limiter
+        started = self._settings_clock()
+        attempt = 0
+        refreshed_for: int | None = None
+        while True:
+            if limiter is not None:
+                limiter.acquire(key)
+            seen = self._credentials.generation if self._credentials else 0
+            self._stats.add(api_calls=1)  # botocore makes exactly one attempt per call here
+            try:
+                result: dict[str, Any] = method(**params)
+            except (ClientError, BotoCoreError) as exc:
+                kind = classify(exc)
+                if kind == ErrorKind.EXPIRED and self._credentials and refreshed_for != seen:
+                    # Once per credential generation: a second ExpiredToken right after a
+                    # refresh means something else is wrong, and is raised.
+                    log.info("credentials expired for account %s; refreshing", self.account_id)
+                    self._stats.add(expired_refreshes=1)
+                    self._credentials.force_refresh(seen)
+                    refreshed_for = self._credentials.generation
+                    continue
+                if kind == ErrorKind.THROTTLED:
+                    self._stats.add(throttles=1)
+                    if limiter is not None:
+                        limiter.on_throttle(key)
+                    if self._settings_clock() - started >= policy.throttle_budget:
+                        raise
+                elif kind != ErrorKind.TRANSIENT or attempt + 1 >= policy.transient_attempts:
+                    raise
+                self._stats.add(retries=1)
+                self._sleep(backoff_delay(attempt, policy))
+                attempt += 1
+                continue
+            if limiter is not None:
+                limiter.on_success(key)
+            return result
 
-        An expired token refreshes the credentials and retries once (botocore does not).
-        """
-        client = self.client(service, region)
-        method = getattr(client, botocore.xform_name(operation))
-        seen = self._credentials.generation if self._credentials else 0
-        try:
-            return method(**params)
-        except ClientError as exc:
-            if self._credentials is None or classify(exc) != ErrorKind.EXPIRED:
-                raise
-            log.info("credentials expired for account %s; refreshing", self.account_id)
-            self._stats.add(expired_refreshes=1)
-            self._credentials.force_refresh(seen)
-            return method(**params)
+    def _settings_clock(self) -> float:
+        return self._limiter.clock() if self._limiter else time.monotonic()
 
-
-def classify_code(code: str) -> ErrorKind:
-    return classify(ClientError({"Error": {"Code": code}}, "op"))
+    def _sleep(self, seconds: float) -> None:
+        (self._limiter.sleep if self._limiter else time.sleep)(seconds)
 
 
 class SessionFactory:
@@ -181,9 +203,13 @@ class SessionFactory:
         settings: AwsSettings,
         stats: CallStats | None = None,
         base: botocore.session.Session | None = None,
+        limiter: RateLimiter | None = None,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.stats = stats or CallStats()
+        self.limiter = limiter
+        self.policy = policy
         try:
             self._base = base or botocore.session.Session(profile=settings.profile)
             self._base.get_scoped_config()  # raises ProfileNotFound now, not mid-run
@@ -226,7 +252,14 @@ class SessionFactory:
             if existing is not None:
                 return existing
             if role_arn is None:
-                session = AccountSession(account_id, self._base, self.settings, self.stats)
+                session = AccountSession(
+                    account_id,
+                    self._base,
+                    self.settings,
+                    self.stats,
+                    limiter=self.limiter,
+                    policy=self.policy,
+                )
             else:
                 session = self._assumed(account_id, role_arn)
             self._accounts[account_id] = session
@@ -261,7 +294,9 @@ class SessionFactory:
         # botocore has no public setter for refreshable credentials; aws-assume-role-lib and
         # botocore's own assume-role provider chain end up in the same attribute.
         session._credentials = creds  # type: ignore[attr-defined]
-        return AccountSession(account_id, session, self.settings, self.stats, creds)
+        return AccountSession(
+            account_id, session, self.settings, self.stats, creds, self.limiter, self.policy
+        )
 
 
 def _create_sts_client(base: botocore.session.Session, service: str, **kwargs: Any) -> Any:

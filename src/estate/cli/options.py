@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+from estate.aws.retry import RetryPolicy
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
 from estate.config import Config, load_config
+from estate.engine.ratelimit import RateLimiter
 from estate.logsetup import setup_logging
 from estate.store.database import Database
 
@@ -53,4 +55,9 @@ def session_factory(config: Config, profile: str | None = None) -> SessionFactor
         duration_seconds=config.session_duration,
         max_pool_connections=max(10, config.concurrency),
     )
-    return SessionFactory(settings, CallStats())
+    return SessionFactory(
+        settings,
+        CallStats(),
+        limiter=RateLimiter(),
+        policy=RetryPolicy(throttle_budget=config.throttle_budget),
+    )

@@ -90,9 +90,7 @@ class Collection:
         self.db = db
         self.factory = factory
         self.region_discovery = region_discovery
-        self.executor = executor or LocalExecutor(
-            config.concurrency, per_group=max(1, config.concurrency // 2)
-        )
+        self.executor = executor or LocalExecutor(config.concurrency, per_group=config.per_account)
         self.listener = listener or (lambda event, data: None)
         self.clock = clock
         self._targets: dict[str, Target] = {}
