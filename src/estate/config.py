@@ -34,6 +34,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_TYPES": "types",
     "ESTATE_CONCURRENCY": "concurrency",
     "ESTATE_THROTTLE_BUDGET": "throttle_budget",
+    "ESTATE_RATE_SCALE": "rate_scale",
     "ESTATE_PROFILE": "profile",
 }
 
@@ -89,6 +90,9 @@ class Config(BaseModel):
     concurrency: Annotated[int, Field(ge=1, le=1024)] = 16
     concurrency_per_account: Annotated[int, Field(ge=1, le=1024)] | None = None
     throttle_budget: Annotated[float, Field(ge=0, le=86400)] = 900.0
+    # Multiplies the built-in API rate limits: below 1 when other tools share the accounts'
+    # limits (or a simulated AWS has lower ones), above 1 where AWS raised them for you.
+    rate_scale: Annotated[float, Field(gt=0, le=100)] = 1.0
     executor: Literal["local"] = "local"
     session_duration: Annotated[int, Field(ge=900, le=43200)] = 3600
 

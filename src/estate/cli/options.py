@@ -58,6 +58,6 @@ def session_factory(config: Config, profile: str | None = None) -> SessionFactor
     return SessionFactory(
         settings,
         CallStats(),
-        limiter=RateLimiter(),
+        limiter=RateLimiter(scale=config.rate_scale),
         policy=RetryPolicy(throttle_budget=config.throttle_budget),
     )
