@@ -28,7 +28,7 @@ RUN_TABLE = {
     "run": "run", "status": "status", "started_at": "started", "duration_s": "secs",
     "resumes": "resumed", "shards_ok": "ok", "shards_failed": "failed", "resources": "resources",
     "created": "+", "modified": "~", "deleted": "-", "api_calls": "calls",
-    "throttles": "throttled",
+    "throttles": "throttled", "retries": "retries",
 }  # fmt: skip
 
 
