@@ -17,10 +17,9 @@ import sys
 import time
 from typing import Any
 
+from estate.demo.emulator import Emulator
 from tests.sim.estate_gen import EstateShape, generate_estate
 from tests.sim.proxy import FaultProxy, Faults, Limits
-
-from estate.demo.emulator import Emulator
 
 
 def faults_from(data: dict[str, Any]) -> Faults:
