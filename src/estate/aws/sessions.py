@@ -265,6 +265,16 @@ class SessionFactory:
             self._accounts[account_id] = session
             return session
 
+    def open_accounts(self) -> list[str]:
+        with self._lock:
+            return sorted(self._accounts)
+
+    def release(self, account_id: str) -> None:
+        """Forget an account's session and clients (about 14 MB each): a run over hundreds
+        of accounts keeps only those it is working in."""
+        with self._lock:
+            self._accounts.pop(account_id, None)
+
     def _assumed(self, account_id: str, role_arn: str) -> AccountSession:
         if parse_role_arn(role_arn) != account_id:
             raise InputError(f"role {role_arn} is not in account {account_id}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,12 +165,16 @@ class Collection:
                     if (s.type == DISCOVERY_TYPE) == phase
                 ]
                 self.listener("phase", {"discovery": phase, "shards": len(pending)})
+                left = Counter(s.account for s in pending)
                 for shard, result in self.executor.run(self._execute, pending, _account_of):
                     if isinstance(result, BaseException):  # a bug, not an AWS failure
                         result = self._record_failure(shard, result)
                     if not result.ok:
                         failures.append((shard.key, result.error or ""))
                     self.listener("shard", result)
+                    left[shard.account] -= 1
+                    if not left[shard.account] and not phase:
+                        self.factory.release(shard.account)
         except KeyboardInterrupt:
             store_runs.finish_run(
                 self.db,

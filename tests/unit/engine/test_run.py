@@ -94,6 +94,14 @@ def test_collects_every_member_account_with_true_regions(
     assert [q["name"] for q in queues] == ["dev-jobs"]
 
 
+def test_sessions_are_released_when_an_account_is_done(org: dict[str, str], tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    factory = SessionFactory(AwsSettings())
+    summary = Collection(config, Database(config.store), factory).run()
+    assert summary.status == "ok"
+    assert factory.open_accounts() == []
+
+
 def test_second_run_reports_exactly_what_changed(org: dict[str, str], tmp_path: Path) -> None:
     config = make_config(tmp_path)
     collect(config)
