@@ -25,6 +25,7 @@ class EstateShape:
     accounts: int = 3
     regions: Sequence[str] = ("us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2")
     instances_per_region: int = 1000
+    volumes_per_region: int = 0  # besides each instance's root volume
     queues_per_region: int = 30
     topics_per_region: int = 20
     buckets_per_region: int = 5
@@ -86,7 +87,15 @@ def _fill_region(
             TagSpecifications=[{"ResourceType": "instance", "Tags": _tags(left)}],
         )
         left -= n
-    counts["ec2:instance"] = counts["ec2:volume"] = shape.instances_per_region
+    counts["ec2:instance"] = shape.instances_per_region
+    zone = f"{region}a"
+    for i in range(shape.volumes_per_region):
+        ec2.create_volume(
+            AvailabilityZone=zone,
+            Size=8,
+            TagSpecifications=[{"ResourceType": "volume", "Tags": _tags(i)}],
+        )
+    counts["ec2:volume"] = shape.instances_per_region + shape.volumes_per_region
     sqs = _client(session, "sqs", region, endpoint_url)
     for i in range(shape.queues_per_region):
         sqs.create_queue(QueueName=f"q-{i}", tags={"team": f"t{i % 4}"})

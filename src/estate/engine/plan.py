@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,22 @@ def plan_shards(
             else:
                 planned += [PlannedShard(account, region, spec.type) for region in ordered]
     return planned
+
+
+def schedule(
+    shards: Sequence[T], account: Callable[[T], str], weight: Callable[[T], int]
+) -> list[T]:
+    """The order to start shards in: within an account the heaviest first (a shard that makes
+    a call per item is bound by its rate limit, so it must start early), and accounts
+    interleaved, so every account's slowest buckets start at once. Pure and stable."""
+    by_account: dict[str, list[T]] = {}
+    for shard in shards:
+        by_account.setdefault(account(shard), []).append(shard)
+    queues = [sorted(group, key=lambda s: -weight(s)) for group in by_account.values()]
+    ordered: list[T] = []
+    for rank in range(max((len(q) for q in queues), default=0)):
+        ordered += [q[rank] for q in queues if rank < len(q)]
+    return ordered
 
 
 def merge_targets(

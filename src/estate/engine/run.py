@@ -20,7 +20,7 @@ from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import AccountSession, SessionFactory
 from estate.config import Config
 from estate.engine.executor import Executor, LocalExecutor
-from estate.engine.plan import Target, plan_shards
+from estate.engine.plan import Target, plan_shards, schedule
 from estate.engine.targets import resolve_targets
 from estate.errors import InputError
 from estate.inventory.normalize import normalize_resource
@@ -159,11 +159,15 @@ class Collection:
         )
         try:
             for phase in (True, False):
-                pending = [
-                    s
-                    for s in store_runs.load_shards(self.db, run_id, unfinished=True)
-                    if (s.type == DISCOVERY_TYPE) == phase
-                ]
+                pending = schedule(
+                    [
+                        s
+                        for s in store_runs.load_shards(self.db, run_id, unfinished=True)
+                        if (s.type == DISCOVERY_TYPE) == phase
+                    ],
+                    _account_of,
+                    _weight,
+                )
                 self.listener("phase", {"discovery": phase, "shards": len(pending)})
                 left = Counter(s.account for s in pending)
                 for shard, result in self.executor.run(self._execute, pending, _account_of):
@@ -289,6 +293,13 @@ class Collection:
 
 def _account_of(shard: ShardRow) -> str:
     return shard.account
+
+
+def _weight(shard: ShardRow) -> int:
+    """Shards whose types make a call per item take longest under rate limits."""
+    if shard.type == DISCOVERY_TYPE:
+        return 0
+    return 1 + len(get_specs([shard.type])[0].details)
 
 
 def _new_shard(planned: Any) -> NewShard:

@@ -13,8 +13,9 @@ INSTANCE = ResourceSpec(
     items="Reservations[].Instances[]",
     id="InstanceId",
     arn=_ARN + "instance/{id}",
-    # Unpaginated DescribeInstances is throttled hardest: always ask for pages.
-    params={"MaxResults": 1000},
+    # Unpaginated DescribeInstances is throttled hardest: always ask for pages; 500 keeps a
+    # page's parsed answer to a few MB while dozens of shards run at once.
+    params={"MaxResults": 500},
     unordered=(
         "SecurityGroups",
         "BlockDeviceMappings",

@@ -119,3 +119,13 @@ def test_merge_targets_membership(
     assert [t.account_id for t in merged] == sorted(ids)
     for t in merged:
         assert t.name == ("explicit" if t.account_id in explicit_ids else "discovered")
+
+
+def test_schedule_starts_heavy_shards_first_and_interleaves_accounts() -> None:
+    from estate.engine.plan import schedule
+
+    shards = [("a", "ec2", 1), ("a", "sqs", 3), ("a", "vpc", 1), ("b", "ec2", 1), ("b", "sqs", 3)]
+    ordered = schedule(shards, account=lambda s: s[0], weight=lambda s: s[2])
+    assert ordered == [("a", "sqs", 3), ("b", "sqs", 3), ("a", "ec2", 1), ("b", "ec2", 1),
+                       ("a", "vpc", 1)]  # fmt: skip
+    assert sorted(ordered) == sorted(shards)
