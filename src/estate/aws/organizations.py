@@ -6,6 +6,8 @@ from typing import Any
 
 from estate.resources.paging import next_token, paginator_config, token_params
 
+PAGE_SIZE = 20  # ListAccounts' maximum
+
 
 def get_active_accounts(session: Any) -> list[dict[str, Any]]:
     """Every ACTIVE account of the organization, following every page. Does I/O."""
