@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +14,13 @@ import yaml
 from estate.demo.emulator import EMULATOR_CREDENTIALS, Emulator
 from estate.demo.sample import SampleOrg, apply_sample_changes
 from estate.resources.s3 import region_from_location
+from tests.integration.running import run_estate
 
 pytestmark = pytest.mark.integration
 
 
 def estate(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ESTATE_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID=EMULATOR_CREDENTIALS["aws_access_key_id"],
-        AWS_SECRET_ACCESS_KEY=EMULATOR_CREDENTIALS["aws_secret_access_key"],
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        ESTATE_STATE_DIR=str(tmp_path / "state"),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "estate", *args, "-c", str(tmp_path / "estate.yaml")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    return run_estate(tmp_path, tmp_path / "estate.yaml", *args)
 
 
 def write_config(tmp_path: Path, emulator: Emulator, org: SampleOrg, **extra: Any) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from estate.demo.emulator import EMULATOR_CREDENTIALS, Emulator
+from estate.demo.emulator import Emulator
+from tests.integration.running import estate_env, run_estate
 from tests.sim.estate_gen import EstateShape, Generated, generate_estate
 from tests.sim.proxy import FaultProxy, Faults
 
@@ -61,30 +62,6 @@ def write_config(path: Path, endpoint_url: str, **extra: Any) -> Path:
     }
     path.write_text(yaml.safe_dump(config))
     return path
-
-
-def estate_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ESTATE_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID=EMULATOR_CREDENTIALS["aws_access_key_id"],
-        AWS_SECRET_ACCESS_KEY=EMULATOR_CREDENTIALS["aws_secret_access_key"],
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        ESTATE_STATE_DIR=str(tmp_path / "state"),
-    )
-    return env
-
-
-def run_estate(tmp_path: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "estate", *args, "-c", str(config)],
-        capture_output=True,
-        text=True,
-        env=estate_env(tmp_path),
-        timeout=600,
-        check=False,
-    )
 
 
 def inventory(config: Path) -> dict[str, tuple[str, str]]:
