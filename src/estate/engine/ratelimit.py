@@ -27,7 +27,7 @@ DEFAULT_SEEDS: dict[str, tuple[float, float]] = {
 }
 CEILING_FACTOR = 4.0
 MIN_RATE = 0.5  # never below one call every two seconds: a throttle storm must still progress
-DECREASE = 0.5  # multiplicative decrease on a throttled answer
+DECREASE = 0.7  # multiplicative decrease on a throttled answer (0.5 wastes a quarter)
 INCREASE = 0.02  # additive increase per success, as a fraction of the ceiling
 EPSILON = 1e-9
 MIN_WAIT = 1e-3
@@ -90,7 +90,7 @@ class TokenBucket:
         return max((1.0 - self.tokens) / self.rate, MIN_WAIT)
 
     def on_throttle(self, now: float) -> None:
-        """AWS said slow down: halve the rate and empty the bucket, so every thread pauses."""
+        """AWS said slow down: cut the rate and empty the bucket, so every thread pauses."""
         self._refill(now)
         self.rate = max(MIN_RATE, self.rate * DECREASE)
         self.tokens = min(self.tokens, 0.0)

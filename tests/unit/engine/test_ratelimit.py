@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estate.engine.ratelimit import (
+    DECREASE,
     MIN_RATE,
     BucketKey,
     RateLimiter,
@@ -74,11 +75,11 @@ def test_take_says_how_long_until_the_next_token() -> None:
     assert bucket.take(0.25) == 0.0
 
 
-def test_throttling_halves_the_rate_and_success_wins_it_back_to_the_ceiling() -> None:
+def test_throttling_cuts_the_rate_and_success_wins_it_back_to_the_ceiling() -> None:
     bucket = TokenBucket.full(10, 20.0, 20.0, 0.0)
     bucket.on_throttle(0.0)
-    assert bucket.rate == 10.0 and bucket.tokens <= 0.0
-    for _ in range(5):
+    assert bucket.rate == 20.0 * DECREASE and bucket.tokens <= 0.0
+    for _ in range(50):
         bucket.on_throttle(0.0)
     assert bucket.rate >= MIN_RATE
     for _ in range(1000):
