@@ -7,7 +7,8 @@ session's clients do) and never turns an error into an empty result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,6 +20,8 @@ from estate.resources.paging import next_token, paginator_config, token_params
 from estate.resources.spec import GLOBAL_REGION, HOME_REGION, Detail, ResourceSpec
 
 log = logging.getLogger(__name__)
+
+DETAIL_WORKERS = 4
 
 
 class Caller(Protocol):
@@ -53,11 +56,29 @@ def get_pages(
     *,
     start_token: str | None = None,
     regions: frozenset[str] | None = None,
+    detail_workers: int = DETAIL_WORKERS,
 ) -> Iterator[Page]:
     """Yield the pages of one shard, from `start_token`. Does I/O.
 
-    For a global type with a true region (S3), only items in `regions` are kept.
+    For a global type with a true region (S3), only items in `regions` are kept. A page's
+    per-item detail calls run `detail_workers` at a time: one after another, a call's
+    latency, not the API's rate limit, would set the pace (the shared limiter still does).
     """
+    if spec.details and detail_workers > 1:
+        with ThreadPoolExecutor(detail_workers, thread_name_prefix="estate-detail") as pool:
+            yield from _pages(spec, session, shard_region, start_token, regions, pool.map)
+    else:
+        yield from _pages(spec, session, shard_region, start_token, regions, map)
+
+
+def _pages(
+    spec: ResourceSpec,
+    session: Caller,
+    shard_region: str,
+    start_token: str | None,
+    regions: frozenset[str] | None,
+    mapper: Callable[..., Iterable[RawItem | None]],
+) -> Iterator[Page]:
     region = call_region(spec, shard_region)
     config = paginator_config(spec.service, spec.operation)
     token = start_token
@@ -70,13 +91,12 @@ def get_pages(
             # An emulator (or a bug) handing back a token we already used would loop forever.
             log.warning("%s %s: paginator repeated a token; stopping", spec.type, region)
             new_token = None
-        items = []
-        for value in jmespath.search(spec.items, response) or []:
+        def enrich(value: Any) -> RawItem | None:
             data = {spec.item_key: value} if spec.item_key else dict(value)
-            item = _with_details(spec, session, region, shard_region, data, regions)
-            if item is not None:
-                items.append(item)
-        yield Page(items, new_token)
+            return _with_details(spec, session, region, shard_region, data, regions)
+
+        found = mapper(enrich, jmespath.search(spec.items, response) or [])
+        yield Page([item for item in found if item is not None], new_token)
         if new_token is None:
             return
         seen_tokens.add(new_token)
