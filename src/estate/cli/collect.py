@@ -20,6 +20,7 @@ from estate.cli.progress import CollectProgress
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.engine.run import Collection, CollectRequest, RunSummary
+from estate.resources.registry import get_spec
 
 
 def _split(value: str | None) -> list[str]:
@@ -46,8 +47,6 @@ def collect(
     cfg = prepare(config, verbose, log_config)
     if resume and (accounts or regions or types):
         raise typer.BadParameter("--resume continues a run as planned; drop the filters")
-    from estate.resources.registry import get_spec
-
     for name in _split(types):
         get_spec(name)
     db = open_store(cfg)
