@@ -69,6 +69,7 @@ class TokenBucket:
     tokens: float
     stamp: float
     throttles: int = 0
+    last_cut: float = float("-inf")
 
     @classmethod
     def full(cls, capacity: float, rate: float, ceiling: float, now: float) -> TokenBucket:
@@ -90,11 +91,17 @@ class TokenBucket:
         return max((1.0 - self.tokens) / self.rate, MIN_WAIT)
 
     def on_throttle(self, now: float) -> None:
-        """AWS said slow down: cut the rate and empty the bucket, so every thread pauses."""
+        """AWS said slow down: cut the rate and empty the bucket, so every thread pauses.
+
+        Calls in flight together are throttled together; like TCP, cut once per congestion
+        event (one refill interval), not once per answer, or four answers would cut 4 times.
+        """
         self._refill(now)
-        self.rate = max(MIN_RATE, self.rate * DECREASE)
         self.tokens = min(self.tokens, 0.0)
         self.throttles += 1
+        if now - self.last_cut >= 1.0 / self.rate:
+            self.rate = max(MIN_RATE, self.rate * DECREASE)
+            self.last_cut = now
 
     def on_success(self) -> None:
         self.rate = min(self.ceiling, self.rate + self.ceiling * INCREASE)

@@ -79,12 +79,21 @@ def test_throttling_cuts_the_rate_and_success_wins_it_back_to_the_ceiling() -> N
     bucket = TokenBucket.full(10, 20.0, 20.0, 0.0)
     bucket.on_throttle(0.0)
     assert bucket.rate == 20.0 * DECREASE and bucket.tokens <= 0.0
-    for _ in range(50):
-        bucket.on_throttle(0.0)
+    for step in range(200):
+        bucket.on_throttle(float(step))
     assert bucket.rate >= MIN_RATE
     for _ in range(1000):
         bucket.on_success()
     assert bucket.rate == 20.0  # never above the ceiling
+
+
+def test_throttles_of_calls_in_flight_together_cut_the_rate_once() -> None:
+    bucket = TokenBucket.full(10, 20.0, 20.0, 0.0)
+    for _ in range(4):  # four answers of the same moment
+        bucket.on_throttle(1.0)
+    assert bucket.rate == 20.0 * DECREASE and bucket.throttles == 4
+    bucket.on_throttle(1.0 + 2.0 / bucket.rate)  # a later congestion event cuts again
+    assert bucket.rate == 20.0 * DECREASE * DECREASE
 
 
 def test_acquire_waits_on_the_injected_clock_and_respects_the_rate() -> None:
