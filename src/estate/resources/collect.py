@@ -91,6 +91,7 @@ def _pages(
             # An emulator (or a bug) handing back a token we already used would loop forever.
             log.warning("%s %s: paginator repeated a token; stopping", spec.type, region)
             new_token = None
+
         def enrich(value: Any) -> RawItem | None:
             data = {spec.item_key: value} if spec.item_key else dict(value)
             return _with_details(spec, session, region, shard_region, data, regions)
