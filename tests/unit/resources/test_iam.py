@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from typing import Any
 
 import boto3
@@ -99,9 +100,13 @@ def test_a_user_deleted_before_its_tags_are_read_is_skipped(
     iam.create_user(UserName="staying")
 
     # Delete the user between ListUsers and its ListUserTags, through a real client hook.
+    # Details are fetched concurrently, so the hook may run in two threads at once.
+    lock = threading.Lock()
+
     def delete_once(**_: object) -> None:  # a before-call handler must return None
-        if "leaving" in {u["UserName"] for u in iam.list_users()["Users"]}:
-            iam.delete_user(UserName="leaving")
+        with lock:
+            if "leaving" in {u["UserName"] for u in iam.list_users()["Users"]}:
+                iam.delete_user(UserName="leaving")
 
     reader.client("iam", "us-east-1").meta.events.register_first(
         "before-call.iam.ListUserTags", delete_once

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import boto3
@@ -67,10 +68,14 @@ def test_a_queue_deleted_before_its_attributes_are_read_is_skipped(
     doomed = sqs.get_queue_url(QueueName="orders-dlq")["QueueUrl"]
 
     # Delete the queue between ListQueues and GetQueueAttributes, through a real client hook;
-    # SQS answers AWS.SimpleQueueService.NonExistentQueue, a code classify() does not know.
+    # SQS answers AWS.SimpleQueueService.NonExistentQueue, which classify() calls not-found.
+    # Details are fetched concurrently, so the hook may run in two threads at once.
+    lock = threading.Lock()
+
     def delete_once(**_: object) -> None:  # a before-call handler must return None
-        if doomed in sqs.list_queues().get("QueueUrls", []):
-            sqs.delete_queue(QueueUrl=doomed)
+        with lock:
+            if doomed in sqs.list_queues().get("QueueUrls", []):
+                sqs.delete_queue(QueueUrl=doomed)
 
     reader.client("sqs", REGION).meta.events.register_first(
         "before-call.sqs.GetQueueAttributes", delete_once
