@@ -18,6 +18,7 @@ from estate.resources.registry import get_spec
 from estate.store import queries
 from estate.store.runs import load_run, load_runs
 
+ArnArg = Annotated[str, typer.Argument(help="The resource's ARN.")]
 RESOURCE_COLUMNS = ("type", "account", "region", "id", "name", "tags", "last_seen")
 CHANGE_COLUMNS = ("run", "at", "change", "type", "account", "region", "arn", "fields")
 RUN_COLUMNS = (
@@ -72,7 +73,7 @@ def ls(
 
 
 def show(
-    arn: Annotated[str, typer.Argument(help="The resource's ARN.")],
+    arn: ArnArg,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -96,7 +97,7 @@ def show(
 
 
 def history(
-    arn: Annotated[str, typer.Argument(help="The resource's ARN.")],
+    arn: ArnArg,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
