@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,7 @@ from estate.errors import InputError
 from estate.inventory.arns import check_arn
 from estate.resources.registry import get_spec
 from estate.store import queries
+from estate.store.database import Database
 from estate.store.runs import load_run, load_runs
 
 ArnArg = Annotated[str, typer.Argument(help="The resource's ARN.")]
@@ -72,15 +74,20 @@ def ls(
         render_stderr().print(f"{count} resources", highlight=False)
 
 
+def _store_for(arn: str, config: Path | None) -> Database:
+    """The inventory to look an ARN up in, once the ARN is known to be one."""
+    cfg = prepare(config)
+    check_arn(arn)
+    return open_store(cfg)
+
+
 def show(
     arn: ArnArg,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """One resource: current config, tags, first and last seen."""
-    cfg = prepare(config)
-    check_arn(arn)
-    record = queries.load_resource(open_store(cfg), arn)
+    record = queries.load_resource(_store_for(arn, config), arn)
     if record is None:
         raise InputError(f"{arn}: not in the inventory (run `estate collect`?)")
     console = render_stdout()
@@ -102,9 +109,7 @@ def history(
     config: ConfigOpt = None,
 ) -> None:
     """The changes of one resource over time, with field-level diffs."""
-    cfg = prepare(config)
-    check_arn(arn)
-    db = open_store(cfg)
+    db = _store_for(arn, config)
     events = queries.load_history(db, arn)
     if not events and queries.load_resource(db, arn) is None:
         raise InputError(f"{arn}: not in the inventory")
