@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.cli import collect, inventory, policy
+from estate.cli import collect, inventory, jobs, policy
 from estate.errors import EstateError
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app.command()(inventory.show)
 app.command()(inventory.history)
 app.command()(inventory.changes)
 app.command()(inventory.runs)
+app.command()(jobs.jobs)
+app.command()(jobs.resume)
 app.command("iam-policy")(policy.iam_policy)
 
 

@@ -108,3 +108,39 @@ changes = Table(
     Index("ix_changes_arn", "arn", "id"),
     Index("ix_changes_at", "at"),
 )
+
+# A job (a bulk tag change, an S3 copy) is planned into items before anything changes; each
+# item's status is its journal entry, so a killed job resumes without re-sending what is done.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # tag | s3copy | s3grant
+    Column("status", String(16), nullable=False),  # planned | running | ok | partial | failed
+    Column("title", Text, nullable=False),  # one line for `estate jobs`
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("spec", Json, nullable=False),  # what was asked: plain data a worker can act on
+    Column("state", Json, nullable=False),  # job-level checkpoints, e.g. a listing's page token
+    Column("figures", Json, nullable=False),
+    Column("resumes", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
+
+job_items = Table(
+    "job_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("job_id", Id, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(2048), nullable=False),  # an ARN, an object key
+    Column("grp", String(256), nullable=False),  # items sent together: account/region/service
+    Column("payload", Json, nullable=False),  # the desired change
+    Column("progress", Json),  # partial work, e.g. a multipart upload id and its parts
+    Column("status", String(16), nullable=False),  # pending | running | done | skipped | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True)),
+    UniqueConstraint("job_id", "key", name="uq_job_items_key"),
+    Index("ix_job_items_todo", "job_id", "status", "grp"),
+)

@@ -1,0 +1,1 @@
+"""Changes estate makes: bulk actions run as resumable jobs."""

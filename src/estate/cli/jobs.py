@@ -1,0 +1,82 @@
+"""`estate jobs` and `estate resume`: jobs of every kind and their progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from estate.actions.jobs import JobContext, runner
+from estate.cli.options import (
+    ConfigOpt,
+    Format,
+    FormatOpt,
+    LogConfigOpt,
+    ProfileOpt,
+    VerboseOpt,
+    open_store,
+    prepare,
+    session_factory,
+)
+from estate.cli.render import render
+from estate.cli.render import stderr as render_stderr
+from estate.cli.render import stdout as render_stdout
+from estate.errors import InputError
+from estate.store.jobs import load_job, load_jobs
+
+JOB_COLUMNS = (
+    "job", "kind", "status", "title", "created_at", "duration_s", "resumes",
+    "done", "skipped", "failed", "pending", "running", "total", "error",
+)  # fmt: skip
+JOB_TABLE = {
+    "job": "job", "kind": "kind", "status": "status", "title": "what", "created_at": "created",
+    "done": "done", "skipped": "skipped", "failed": "failed", "pending": "pending",
+    "duration_s": "secs", "resumes": "resumed",
+}  # fmt: skip
+
+
+def jobs(
+    limit: Annotated[int, typer.Option(help="The newest N jobs.")] = 20,
+    fmt: FormatOpt = Format.table,
+    config: ConfigOpt = None,
+) -> None:
+    """Jobs (tag changes, copies) with their progress: done / skipped / failed / pending."""
+    cfg = prepare(config)
+    records = [j.record() for j in load_jobs(open_store(cfg), limit)]
+    if fmt == Format.table:
+        rows = []
+        for r in records:
+            # items a killed process left running are still to do
+            r = {**r, "pending": r["pending"] + r["running"]}
+            if r["created_at"]:
+                r["created_at"] = r["created_at"][:19].replace("T", " ")
+            rows.append({JOB_TABLE[k]: v for k, v in r.items() if k in JOB_TABLE})
+        render(render_stdout(), rows, fmt, list(JOB_TABLE.values()), title="jobs")
+        return
+    render(render_stdout(), records, fmt, JOB_COLUMNS)
+
+
+def resume(
+    job: Annotated[str, typer.Argument(metavar="JOB", help="A job id, or 'last'.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
+) -> None:
+    """Continue a job after a crash or Ctrl-C: finished items are not sent again."""
+    cfg = prepare(config, verbose, log_config)
+    db = open_store(cfg)
+    row = load_job(db, job)
+    if row.status == "ok":
+        raise InputError(f"job {row.id} is already complete ({row.title})")
+    fn = runner(row.kind)
+    ctx = JobContext(
+        config=cfg,
+        db=db,
+        factory=session_factory(cfg, profile),
+        out=render_stdout(),
+        err=render_stderr(),
+        options={"yes": yes},
+    )
+    raise typer.Exit(fn(ctx, row))
