@@ -4,6 +4,7 @@ RSS, the rate-limit lower bound and the ratio bound/actual.
 
     .venv/bin/python bench/collect.py                 # ~22,000 resources, 3 accounts x 4 regions
     .venv/bin/python bench/collect.py --volumes 7000 --skip-naive   # ~100,000 resources
+    .venv/bin/python bench/collect.py --storm --skip-naive   # and again through a storm
 
 The simulated AWS scales AWS's published EC2 limits by --limit-scale (default 0.05: burst 5,
 one read/s per account, region and service) so that moto, which needs ~7 ms of CPU to render
@@ -86,8 +87,8 @@ def ask(world: subprocess.Popen[str], command: str) -> dict[str, Any]:
 
 
 def run_estate(workdir: Path, endpoint: str, ready: dict[str, Any], args: argparse.Namespace,
-               name: str) -> tuple[float, int, dict[str, Any]]:  # fmt: skip
-    """(wall seconds, peak RSS in MB, the run's figures) of one `estate collect`."""
+               name: str) -> tuple[float, int, float, dict[str, Any]]:  # fmt: skip
+    """(wall seconds, peak RSS in MB, CPU seconds, the run's figures) of one `estate collect`."""
     config = workdir / f"{name}.yaml"
     config.write_text(
         json.dumps(
@@ -98,7 +99,7 @@ def run_estate(workdir: Path, endpoint: str, ready: dict[str, Any], args: argpar
                 "role_name": "EstateReader",
                 "regions": ready["regions"],
                 "concurrency": args.concurrency,
-                "rate_scale": args.limit_scale if name == "estate" else 1.0,
+                "rate_scale": 1.0 if name == "truth" else args.limit_scale,
             }
         )
     )
@@ -120,7 +121,8 @@ def run_estate(workdir: Path, endpoint: str, ready: dict[str, Any], args: argpar
         [sys.executable, "-m", "estate", "runs", "--format", "json", "-c", str(config)],
         capture_output=True, text=True, env=env, check=True,
     )  # fmt: skip
-    return wall, usage.ru_maxrss // 1024, json.loads(runs.stdout)[0]
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss // 1024, cpu, json.loads(runs.stdout)[0]
 
 
 def rate_limit_bound(stats: dict[str, Any]) -> tuple[float, str]:
@@ -135,14 +137,47 @@ def rate_limit_bound(stats: dict[str, Any]) -> tuple[float, str]:
     return worst, worst_key
 
 
-def arns(db: Path) -> set[str]:
+def inventory(db: Path) -> dict[str, str]:
+    """ARN → content hash (config and tags) of every live resource in a run's store."""
     import sqlite3
 
     con = sqlite3.connect(db)
     try:
-        return {a for (a,) in con.execute("SELECT arn FROM resources WHERE deleted = 0")}
+        return dict(con.execute("SELECT arn, hash FROM resources WHERE deleted = 0").fetchall())
     finally:
         con.close()
+
+
+def arns(db: Path) -> set[str]:
+    return set(inventory(db))
+
+
+def storm(world: subprocess.Popen[str], workdir: Path, ready: dict[str, Any],
+          args: argparse.Namespace) -> None:  # fmt: skip
+    """The same estate through a storm: 30% of calls throttled, 1% 500s and assumed-role
+    credentials expiring every 60 s, on top of the limits; the inventory must equal the clean
+    run's, resource for resource and hash for hash."""
+    faults = {
+        "latency": args.latency,
+        "limits": EC2_LIMITS,
+        "limit_scale": args.limit_scale,
+        "throttle_rate": 0.3,
+        "error_rate": 0.01,
+        "credential_ttl": 60.0,
+        "seed": 7,
+    }
+    ask(world, "faults " + json.dumps(faults))
+    before = ask(world, "stats")
+    wall, _, _, figures = run_estate(workdir, ready["proxy"], ready, args, "storm")
+    after = ask(world, "stats")
+    clean, stormy = inventory(workdir / "truth.db"), inventory(workdir / "storm.db")
+    differ = sum(1 for arn, h in clean.items() if stormy.get(arn) not in (None, h))
+    print(f"storm:            {wall:8.1f} s wall, exit 0, {figures['resources']:,} resources, "
+          f"{figures['throttles']:,} throttled, {after['errors'] - before['errors']} 500s, "
+          f"{after['expired'] - before['expired']} expired-token answers, "
+          f"{figures.get('expired_refreshes', 0)} refreshes; against the clean run: "
+          f"{len(clean.keys() - stormy.keys())} missing, {len(stormy.keys() - clean.keys())} "
+          f"extra, {differ} different")  # fmt: skip
 
 
 def main() -> None:
@@ -156,6 +191,9 @@ def main() -> None:
     parser.add_argument("--limit-scale", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--storm", action="store_true", help="also collect through a throttling storm"
+    )
     args = parser.parse_args()
 
     world, ready = start_world(args)
@@ -165,7 +203,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="estate-bench-") as tmp:
             workdir = Path(tmp)
             before = ask(world, "stats")
-            wall, rss, figures = run_estate(workdir, ready["proxy"], ready, args, "estate")
+            wall, rss, cpu, figures = run_estate(workdir, ready["proxy"], ready, args, "estate")
             after = ask(world, "stats")
             seen = {
                 "per_key": {
@@ -177,13 +215,21 @@ def main() -> None:
             print(f"estate collect:   {wall:8.1f} s wall, {figures['resources']:,} resources, "
                   f"{figures['api_calls']:,} API calls, {figures['throttles']:,} throttled, "
                   f"{figures['retries']:,} retries, peak RSS {rss} MB")  # fmt: skip
+            world_cpu = after["cpu_s"] - before["cpu_s"]
+            busy = (cpu + world_cpu) / wall
+            print(f"CPU seconds:      {cpu:8.1f} estate, {world_cpu:.1f} emulator + proxy "
+                  f"({busy:.2f} of {os.cpu_count()} cores busy on average)")  # fmt: skip
             print(f"rate-limit bound: {bound:8.1f} s (busiest bucket {busiest}); "
                   f"bound/actual = {bound / wall:.2f}")  # fmt: skip
             # Lost resources: a clean run straight to the emulator is the truth.
             ask(world, "stats")
-            _, _, _ = run_estate(workdir, ready["direct"], ready, args, "truth")
+            _, _, _, _ = run_estate(workdir, ready["direct"], ready, args, "truth")
             lost = arns(workdir / "truth.db") - arns(workdir / "estate.db")
             print(f"resources lost:   {len(lost)} (against a direct collection of the emulator)")
+            if args.storm:
+                storm(world, workdir, ready, args)
+                ask(world, "faults " + json.dumps({"latency": args.latency, "limits": EC2_LIMITS,
+                                                   "limit_scale": args.limit_scale}))  # fmt: skip
             if not args.skip_naive:
                 started = time.monotonic()
                 naive = collect_naively(ready["proxy"], ready["accounts"], ready["regions"])

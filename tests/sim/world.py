@@ -1,4 +1,5 @@
-"""A simulated AWS in a process of its own: an emulator, a generated estate, a fault proxy.
+"""A simulated AWS in processes of its own: an emulator (a child process, so that moto and
+the proxy do not share a GIL), a generated estate, a fault proxy.
 
     python -m tests.sim.world '{"shape": {...EstateShape...}, "faults": {...Faults...}}'
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import resource
 import sys
 import time
 from typing import Any
 
-from estate.demo.emulator import Emulator
 from tests.sim.estate_gen import EstateShape, generate_estate
+from tests.sim.moto_process import MotoProcess
 from tests.sim.proxy import FaultProxy, Faults, Limits
 
 
@@ -33,7 +35,7 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING)
     spec = json.loads(argv[0]) if argv else {}
     shape = EstateShape(**spec.get("shape", {}))
-    with Emulator() as emulator:
+    with MotoProcess() as emulator:
         started = time.monotonic()
         generated = generate_estate(emulator.endpoint_url, shape)
         with FaultProxy(emulator.endpoint_url, faults_from(spec.get("faults", {}))) as proxy:
@@ -49,7 +51,9 @@ def main(argv: list[str]) -> int:
             for line in sys.stdin:
                 command, _, rest = line.strip().partition(" ")
                 if command == "stats":
-                    print(json.dumps(stats_of(proxy)), flush=True)
+                    stats = stats_of(proxy)
+                    stats["cpu_s"] = round(stats["cpu_s"] + emulator.cpu_seconds(), 2)
+                    print(json.dumps(stats), flush=True)
                 elif command == "faults":
                     proxy.set_faults(faults_from(json.loads(rest)))
                     print(json.dumps({"ok": True}), flush=True)
@@ -72,8 +76,15 @@ def stats_of(proxy: FaultProxy) -> dict[str, Any]:
         "expired": stats.expired,
         "per_key": per_key,
         "limits": limits,
+        "cpu_s": round(_cpu_seconds(), 2),
         "faults": {k: v for k, v in dataclasses.asdict(faults).items() if k != "limits"},
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU time this process (the emulator and the proxy) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""moto's server in a process of its own, so that it does not share a GIL with the proxy in
+front of it (AWS's servers do not share a CPU with their callers either).
+
+    python -m tests.sim.moto_process      # prints {"endpoint": "http://127.0.0.1:PORT"}
+
+It serves until its standard input closes. `MotoProcess` starts and stops one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from estate.demo.emulator import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class MotoProcess:
+    """A child process serving moto on a free loopback port, as a context manager."""
+
+    def __init__(self) -> None:
+        self._child: subprocess.Popen[str] | None = None
+        self.endpoint_url = ""
+
+    def __enter__(self) -> MotoProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "tests.sim.moto_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self._child.stdout is not None
+        line = self._child.stdout.readline()
+        if not line:
+            raise RuntimeError("moto server process exited before it was ready")
+        self.endpoint_url = json.loads(line)["endpoint"]
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        if child.stdin:
+            child.stdin.close()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (Linux /proc)."""
+        if self._child is None:
+            return 0.0
+        fields = Path(f"/proc/{self._child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+
+def main() -> int:
+    with Emulator() as emulator:
+        print(json.dumps({"endpoint": emulator.endpoint_url}), flush=True)
+        sys.stdin.read()  # serve until the parent closes our input
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
