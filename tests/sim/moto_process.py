@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from estate.demo.emulator import Emulator
 
@@ -69,7 +70,29 @@ class MotoProcess:
         return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
 
+def index_ec2_tag_lookups() -> None:
+    """Make moto find an EC2 resource's tags by its id instead of by scanning every tag of the
+    region through regular expressions: moto renders each resource's tags that way, so a
+    DescribeVolumes of N tagged volumes costs O(N²) and a benchmark measured moto, not estate.
+    The answer is the same: moto's resource-id filter on an exact id matches only that id."""
+    from moto.ec2.models.core import TaggedEC2Resource
+    from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+
+    def get_tags(self: Any) -> list[dict[str, str]]:
+        if not self.id:
+            return []
+        kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(self.id), "")
+        tags = self.ec2_backend.tags.get(self.id, {})
+        return [
+            {"resource_id": self.id, "key": k, "value": v, "resource_type": kind}
+            for k, v in tags.items()
+        ]
+
+    TaggedEC2Resource.get_tags = get_tags  # type: ignore[method-assign]
+
+
 def main() -> int:
+    index_ec2_tag_lookups()
     with Emulator() as emulator:
         print(json.dumps({"endpoint": emulator.endpoint_url}), flush=True)
         sys.stdin.read()  # serve until the parent closes our input
