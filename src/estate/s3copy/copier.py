@@ -69,9 +69,12 @@ def item_for(obj: Listed, dst_key: str, decision: Decision, grp: str) -> NewItem
 def listed_from(item: ItemRow) -> Listed:
     p = item.payload
     return Listed(
-        item.key, int(p["size"]), p["etag"], p.get("class", "STANDARD"),
+        item.key,
+        int(p["size"]),
+        p["etag"],
+        p.get("class", "STANDARD"),
         tuple(p.get("checksums", ())),
-    )  # fmt: skip
+    )
 
 
 def create_copy_job(db: Database, spec: CopySpec) -> int:
@@ -147,9 +150,13 @@ class S3Copy:
                 items = []
                 for obj, dst_key, decision in page.entries:
                     items.append(
-                        item_for(obj, dst_key, decision, group_name(dst.account,
-                                                                    state["queued"] // BATCH))
-                    )  # fmt: skip
+                        item_for(
+                            obj,
+                            dst_key,
+                            decision,
+                            group_name(dst.account, state["queued"] // BATCH),
+                        )
+                    )
                     state["objects"] += 1
                     state["bytes"] += obj.size
                     if decision == "skip":

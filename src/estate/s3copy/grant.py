@@ -121,8 +121,13 @@ def restore_for(grant_job: JobRow | None, sids: tuple[str, ...]) -> list[dict[st
     return [s for s in statements_of(before) if s.get("Sid") in sids]
 
 
-def desired(plan_action: str, current: Policy | None, ours: list[dict[str, Any]],
-            sids: tuple[str, ...], restore: list[dict[str, Any]]) -> Policy | None:  # fmt: skip
+def desired(
+    plan_action: str,
+    current: Policy | None,
+    ours: list[dict[str, Any]],
+    sids: tuple[str, ...],
+    restore: list[dict[str, Any]],
+) -> Policy | None:
     if plan_action == "grant":
         return merge_statements(current, ours)
     return remove_statements(current, sids, restore)

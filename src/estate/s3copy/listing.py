@@ -17,9 +17,10 @@ ListFn = Callable[[str | None, str | None], tuple[list[Listed], str | None]]
 
 
 def lister(
-    session: AccountSession, region: str, bucket: str, prefix: str, page_size: int = PAGE_SIZE
+    session: AccountSession, region: str, bucket: str, prefix: str, page_size: int | None = None
 ) -> ListFn:
     """A function (start_after, continuation token) -> (objects, next token or None)."""
+    page_size = page_size or PAGE_SIZE
 
     def list_page(start_after: str | None, token: str | None) -> tuple[list[Listed], str | None]:
         params: dict[str, object] = {"Bucket": bucket, "MaxKeys": page_size}
@@ -99,8 +100,9 @@ def plan_pages(
         if not page:
             continue
         last = page[-1].key
-        entries = plan_page(page, dst.upto(dest_key(last, src_prefix, dst_prefix)), src_prefix,
-                            dst_prefix)  # fmt: skip
+        entries = plan_page(
+            page, dst.upto(dest_key(last, src_prefix, dst_prefix)), src_prefix, dst_prefix
+        )
         yield PagePlan(entries, last, len(page) - len(entries))
 
 

@@ -130,7 +130,8 @@ def copy_single(route: Route, obj: Listed, dst_key: str) -> Copied:
     etag = answer.get("CopyObjectResult", {}).get("ETag", "")
     if _etag_should_match(route, obj) and etag != obj.etag:
         raise ObjectFailed(
-            f"the copy's ETag {etag} differs from the source's {obj.etag}: the data differs"
+            f"the copy's ETag {etag} differs from the listed source's {obj.etag}: the source "
+            "changed after it was listed (or the copy is damaged); copy again"
         )
     return Copied("copy", etag)
 
@@ -185,20 +186,25 @@ class MultipartCopy:
     def run(self, saved: dict[str, Any] | None) -> Copied:
         spec = self.route.spec
         src_bucket, key = spec.source.bucket, self.obj.key
-        parts_count = parts_in_etag(self.obj.etag)
-        head_args = {"PartNumber": 1} if parts_count else {}
-        src_head = head(self.route, "src", src_bucket, key, IfMatch=self.obj.etag, **head_args)
+        src_head = head(self.route, "src", src_bucket, key, IfMatch=self.obj.etag)
         if src_head is None:
             raise SourceGone(key)
+        mirrored = None
+        if parts_in_etag(self.obj.etag):
+            # the first part's size, to copy with the source's own layout (and keep its ETag);
+            # no IfMatch: moto compares it with the part's ETag. CopySourceIfMatch on every
+            # part keeps the copy to the version that was listed.
+            first = head(self.route, "src", src_bucket, key, PartNumber=1)
+            if first is not None:
+                mirrored = mirrored_part_size(
+                    self.obj.size, first.get("PartsCount"), first.get("ContentLength")
+                )
         tags = read_tags(self.route, key)
-        mirrored = mirrored_part_size(
-            self.obj.size, src_head.get("PartsCount"), src_head.get("ContentLength")
-        )
         wanted = mirrored or choose_part_size(self.obj.size, spec.options.part_size)
         if saved and saved.get("upload_id"):
             self._resume(saved, wanted)
         elif saved and saved.get("initiating"):
-            abort_orphans(self.route, self.dst_key, float(saved["initiating"]))
+            abort_orphans(self.route, self.dst_key)
         if self.upload_id is None:
             self._create(src_head, tags, wanted, mirrored is not None)
         try:
@@ -358,28 +364,26 @@ def abort_saved(route: Route, dst_key: str, saved: dict[str, Any]) -> None:
             if error_code(exc) != "NoSuchUpload":
                 raise
     elif saved.get("initiating"):
-        abort_orphans(route, dst_key, float(saved["initiating"]))
+        abort_orphans(route, dst_key)
 
 
-def abort_orphans(route: Route, dst_key: str, since: float) -> int:
-    """Abort uploads of `dst_key` begun at or after `since` (epoch seconds, less a minute of
-    clock skew): what a copy killed between CreateMultipartUpload and its record left."""
+def abort_orphans(route: Route, dst_key: str) -> int:
+    """Abort the unfinished uploads of `dst_key`: what a copy killed between
+    CreateMultipartUpload and recording its id left. (Every one of them, not only those begun
+    after the record: an upload's Initiated time cannot be trusted everywhere, moto's is
+    fixed, and this copy is about to overwrite the key anyway.)"""
     spec = route.spec
     aborted = 0
-    answer = route.dst_call("ListMultipartUploads", Bucket=spec.destination.bucket, Prefix=dst_key)
-    for upload in answer.get("Uploads", []):
-        started = upload.get("Initiated")
-        if upload.get("Key") != dst_key or started is None or started.timestamp() < since - 60:
-            continue
-        try:
-            route.dst_call(
-                "AbortMultipartUpload",
-                Bucket=spec.destination.bucket,
-                Key=dst_key,
-                UploadId=upload["UploadId"],
-            )
+    params: dict[str, Any] = {"Bucket": spec.destination.bucket, "Prefix": dst_key}
+    while True:
+        answer = route.dst_call("ListMultipartUploads", **params)
+        for upload in answer.get("Uploads", []):
+            if upload.get("Key") != dst_key:
+                continue
+            abort_saved(route, dst_key, {"upload_id": upload["UploadId"]})
             aborted += 1
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchUpload":
-                raise
-    return aborted
+        if not answer.get("IsTruncated"):
+            return aborted
+        params.update(
+            KeyMarker=answer.get("NextKeyMarker"), UploadIdMarker=answer.get("NextUploadIdMarker")
+        )

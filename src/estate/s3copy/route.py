@@ -145,6 +145,8 @@ def resolve_spec(
     """The copy as it will run: accounts, the source's region, the destination as it is (or
     where it will be created). Does I/O, changes nothing. InputError for a missing source, a
     destination owned by another account or in another region than asked for."""
+    if source.bucket == destination.bucket and _overlap(source.prefix, destination.prefix):
+        raise InputError(f"{source} and {destination} overlap: copy to another bucket or prefix")
     src_account = account_of(factory, source_role)
     dst_account = account_of(factory, dest_role)
     src_session = session_for(factory, src_account, source_role)
@@ -156,8 +158,6 @@ def resolve_spec(
             f"destination bucket {destination.bucket} does not exist (add --create-bucket to "
             f"create it in {dest.region})"
         )
-    if source.bucket == destination.bucket and _overlap(source.prefix, destination.prefix):
-        raise InputError(f"{source} and {destination} overlap: copy to another bucket or prefix")
     spec = CopySpec(
         source=End(source, src_account, region, source_role),
         destination=End(destination, dst_account, dest.region, dest_role),
