@@ -37,7 +37,7 @@ from estate.errors import InputError
 from estate.s3copy.copier import create_copy_job, run_copy
 from estate.s3copy.grant import create_grant_job, plan_grant, run_grant
 from estate.s3copy.listing import Survey, lister, plan_pages
-from estate.s3copy.plan import CopyOptions, Overrides, parse_size, uses_multipart
+from estate.s3copy.plan import TAG_MODES, CopyOptions, Overrides, parse_size, uses_multipart
 from estate.s3copy.policy import policy_diff
 from estate.s3copy.progress import print_copy_summary, print_plan
 from estate.s3copy.regions import bucket_region, source_region
@@ -143,6 +143,15 @@ def copy(
     acl: Annotated[
         str | None, typer.Option(help="Canned ACL of the copies: bucket-owner-full-control.")
     ] = None,
+    tags: Annotated[
+        str,
+        typer.Option(
+            help="read: read each object's tags with the source's credentials and set them on "
+            "the copy (works everywhere; one more request per object). copy: S3 copies them "
+            "with the object (the destination needs s3:GetObjectTagging on the source, which "
+            "estate s3 grant gives; moto keeps tags per account and loses them)."
+        ),
+    ] = "read",
     concurrency: ConcurrencyOpt = 64,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
@@ -168,6 +177,7 @@ def copy(
             sse_kms_key_id=sse_kms_key_id,
             acl=_choice(acl, ACLS, "--acl"),
         ),
+        tags=_choice(tags, TAG_MODES, "--tags") or "read",
     )
     factory = s3_factory(cfg, profile, concurrency)
     spec, dest = resolve_spec(
@@ -208,7 +218,7 @@ def copy(
         return
     _confirm(f"Copy {s.url} to {d.url}?", yes)
     db = open_store(cfg)
-    job_id = create_copy_job(db, spec)
+    job_id = create_copy_job(db, spec, destination_ready=dest.exists)
     ctx = JobContext(cfg, db, factory, out, render_stderr(), {"yes": yes})
     finished = run_copy(ctx, load_job(db, job_id))
     print_copy_summary(out, db, finished)

@@ -77,9 +77,13 @@ def listed_from(item: ItemRow) -> Listed:
     )
 
 
-def create_copy_job(db: Database, spec: CopySpec) -> int:
-    """A planned copy job; its items come from the listing when it runs."""
-    return store_jobs.create_job(db, KIND, spec.title, spec.record())
+def create_copy_job(db: Database, spec: CopySpec, destination_ready: bool = False) -> int:
+    """A planned copy job; its items come from the listing when it runs. `destination_ready`:
+    the destination was just found to exist and belong to the right account."""
+    job_id = store_jobs.create_job(db, KIND, spec.title, spec.record())
+    if destination_ready:
+        store_jobs.set_state(db, job_id, {"destination_ready": True})
+    return job_id
 
 
 class Journal:
@@ -136,7 +140,9 @@ class S3Copy:
         state = dict(job.state)
         if not state.get("listed"):
             src, dst = self.spec.source, self.spec.destination
-            ensure_destination(self.route.dst, dst.bucket, dst.region, self.spec.create_bucket)
+            if not state.get("destination_ready"):
+                ensure_destination(self.route.dst, dst.bucket, dst.region, self.spec.create_bucket)
+                state["destination_ready"] = True
             for key in ("objects", "bytes", "skipped", "skipped_bytes", "queued", "unmappable"):
                 state.setdefault(key, 0)
             pages = plan_pages(

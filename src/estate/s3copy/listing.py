@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from estate.aws.sessions import AccountSession
@@ -77,6 +78,18 @@ class Cursor:
             yield page
 
 
+def read_ahead(pages: Iterator[list[Listed]]) -> Iterator[list[Listed]]:
+    """The pages, the next one fetched (in a thread) while the caller works on this one."""
+    with ThreadPoolExecutor(1, thread_name_prefix="s3list") as pool:
+        coming = pool.submit(next, pages, None)
+        while True:
+            page = coming.result()
+            if page is None:
+                return
+            coming = pool.submit(next, pages, None)
+            yield page
+
+
 @dataclass(frozen=True)
 class PagePlan:
     """One source page matched with the destination: what to do with each object."""
@@ -96,7 +109,7 @@ def plan_pages(
     """Walk the source from after `after`, each page planned against the destination."""
     src = Cursor(source, after)
     dst = Cursor(destination, dest_key(after, src_prefix, dst_prefix) if after else None)
-    for page in src.pages():
+    for page in read_ahead(src.pages()):
         if not page:
             continue
         last = page[-1].key

@@ -115,9 +115,11 @@ def destination_matches(route: Route, obj: Listed, dst_key: str) -> bool:
 
 def copy_single(route: Route, obj: Listed, dst_key: str) -> Copied:
     """CopyObject: content headers and metadata copied by S3, tags given explicitly (read with
-    the source's credentials: another account's CopyObject cannot always see them)."""
+    the source's credentials: another account's CopyObject cannot always see them), unless
+    S3 can copy them itself: same account, or `--tags copy`."""
     spec = route.spec
-    tags = None if spec.same_account else read_tags(route, obj.key)
+    s3_copies_tags = spec.same_account or spec.options.tags == "copy"
+    tags = None if s3_copies_tags else read_tags(route, obj.key)
     params = copy_object_params(
         spec.source.bucket, obj, spec.destination.bucket, dst_key, tags, spec.options.overrides
     )

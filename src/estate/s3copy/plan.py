@@ -70,11 +70,18 @@ class Overrides:
     acl: str | None = None  # only "bucket-owner-full-control" works on buckets that own objects
 
 
+TAG_MODES = ("read", "copy")
+
+
 @dataclass(frozen=True)
 class CopyOptions:
     multipart_threshold: int = DEFAULT_THRESHOLD
     part_size: int = DEFAULT_PART_SIZE
     overrides: Overrides = field(default_factory=Overrides)
+    # "read": each object's tags read with the source's credentials and set on the copy
+    # (works wherever the copy itself cannot see them); "copy": S3 copies them with the
+    # object (TaggingDirective COPY), one request less per object
+    tags: str = "read"
 
 
 # --- keys and listings ----------------------------------------------------------------------

@@ -88,11 +88,11 @@ def _other_owner(bucket: str, account: str) -> InputError:
 
 
 def inspect_destination(
-    session: AccountSession, bucket: str, wanted_region: str | None, default_region: str
+    session: AccountSession, bucket: str, wanted_region: str | None, default_region: str = ""
 ) -> Destination:
     """The destination as it is: its region when it exists (and belongs to the session's
-    account), else where it would be created. InputError when another account owns it or it
-    is in another region than asked for."""
+    account), else where it would be created (`wanted_region`, else `default_region`).
+    InputError when another account owns it or it is in another region than asked for."""
     account = session.account_id
     try:
         answer = session.call(
@@ -108,6 +108,8 @@ def inspect_destination(
         raise _other_owner(bucket, account)
     region = region_from_location(_region_header(answer)) if _region_header(answer) else None
     region = region or bucket_region(session, bucket, "destination bucket") or default_region
+    if not region:
+        raise InputError(f"cannot tell the region of destination bucket {bucket}")
     if wanted_region and wanted_region != region:
         raise InputError(
             f"destination bucket {bucket} exists in {region}, not in {wanted_region} "

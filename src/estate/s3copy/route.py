@@ -4,6 +4,7 @@ base credentials then act); both refresh themselves for runs of many hours."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -79,6 +80,7 @@ class CopySpec:
             "multipart_threshold": self.options.multipart_threshold,
             "part_size": self.options.part_size,
             "overrides": asdict(self.options.overrides),
+            "tags": self.options.tags,
             "concurrency": self.concurrency,
         }
 
@@ -92,6 +94,7 @@ class CopySpec:
                 multipart_threshold=int(data["multipart_threshold"]),
                 part_size=int(data["part_size"]),
                 overrides=Overrides(**data.get("overrides", {})),
+                tags=data.get("tags", "read"),
             ),
             concurrency=int(data.get("concurrency", 64)),
         )
@@ -147,17 +150,27 @@ def resolve_spec(
     destination owned by another account or in another region than asked for."""
     if source.bucket == destination.bucket and _overlap(source.prefix, destination.prefix):
         raise InputError(f"{source} and {destination} overlap: copy to another bucket or prefix")
-    src_account = account_of(factory, source_role)
-    dst_account = account_of(factory, dest_role)
-    src_session = session_for(factory, src_account, source_role)
-    region = source_region(src_session, source.bucket)
-    dst_session = session_for(factory, dst_account, dest_role)
-    dest = inspect_destination(dst_session, destination.bucket, dest_region, region)
-    if not dest.exists and not create_bucket:
-        raise InputError(
-            f"destination bucket {destination.bucket} does not exist (add --create-bucket to "
-            f"create it in {dest.region})"
-        )
+
+    def source_side() -> tuple[str, str]:
+        account = account_of(factory, source_role)
+        return account, source_region(session_for(factory, account, source_role), source.bucket)
+
+    def destination_side() -> tuple[str, Destination]:
+        account = account_of(factory, dest_role)
+        session = session_for(factory, account, dest_role)
+        return account, inspect_destination(session, destination.bucket, dest_region)
+
+    with ThreadPoolExecutor(2) as pool:  # two independent round trips or three: at once
+        src_side, dst_side = pool.submit(source_side), pool.submit(destination_side)
+        src_account, region = src_side.result()
+        dst_account, dest = dst_side.result()
+    if not dest.exists:
+        dest = Destination(dest.bucket, dest_region or region, exists=False)
+        if not create_bucket:
+            raise InputError(
+                f"destination bucket {destination.bucket} does not exist (add --create-bucket "
+                f"to create it in {dest.region})"
+            )
     spec = CopySpec(
         source=End(source, src_account, region, source_role),
         destination=End(destination, dst_account, dest.region, dest_role),

@@ -474,3 +474,31 @@ def test_a_same_account_copy_lets_s3_copy_the_tags_and_overrides_apply(
         "GLACIER_IR",
     )
     assert code == 0, out
+
+
+def test_with_tags_copy_s3_copies_the_tags_in_one_request_per_object(
+    aws: None, ctx: JobContext, factory: SessionFactory
+) -> None:
+    fill_source(big=0)
+    spec, _ = resolve_spec(
+        factory,
+        parse_s3_url("s3://src-bucket/data"),
+        parse_s3_url("s3://dst-bucket"),
+        source_role=SRC_ROLE,
+        dest_role=DST_ROLE,
+        dest_region="eu-central-1",
+        create_bucket=True,
+        options=CopyOptions(multipart_threshold=8 * MiB, part_size=5 * MiB, tags="copy"),
+        concurrency=2,
+    )
+    reads = count_calls(factory, SRC_ACCOUNT, SRC_ROLE, "eu-west-1")
+    copies: list[str] = []
+    factory.for_account(DST_ACCOUNT, DST_ROLE).client("s3", "eu-central-1").meta.events.register(
+        "before-call.s3.CopyObject",
+        lambda params, **_: copies.append(params["headers"]["x-amz-tagging-directive"]),
+    )
+    job = run_copy(ctx, store_jobs.load_job(ctx.db, create_copy_job(ctx.db, spec)))
+    assert job.status == "ok" and job.counts == {"done": 9}
+    # the parted object is copied in parts: CreateMultipartUpload needs its tags read
+    assert reads["GetObjectTagging"] == 1
+    assert copies == ["COPY"] * 8
