@@ -117,8 +117,13 @@ def _confirm(question: str, yes: bool) -> None:
 
 @app.command()
 def copy(
-    src: Annotated[str, typer.Argument(metavar="s3://SRC[/PREFIX]", help="What to copy.")],
-    dst: Annotated[str, typer.Argument(metavar="s3://DST[/PREFIX]", help="Where to.")],
+    src: Annotated[
+        str,
+        typer.Argument(metavar="s3://SRC/PREFIX", help="What to copy (the prefix is optional)."),
+    ],
+    dst: Annotated[
+        str, typer.Argument(metavar="s3://DST/PREFIX", help="Where to (the prefix is optional).")
+    ],
     source_role: SourceRoleOpt = None,
     dest_role: DestRoleOpt = None,
     dest_region: Annotated[
@@ -158,7 +163,7 @@ def copy(
     verbose: VerboseOpt = 0,
     log_config: LogConfigOpt = None,
 ) -> None:
-    """Copy s3://SRC[/PREFIX] to s3://DST[/PREFIX] server-side, across accounts and regions.
+    """Copy a bucket (or the folder PREFIX in it) server-side, across accounts and regions.
 
     Without --apply, prints the plan: objects and bytes, what is already at the destination,
     what will be copied in parts. With --apply, runs it as a job: `estate resume JOB`
@@ -200,8 +205,7 @@ def copy(
         f"{d.account}{where})",
         highlight=False,
     )
-    if dest.exists:
-        check_read_access(route)
+    check_read_access(route)
     if not apply:
         survey = Survey()
         dst_list = (
@@ -231,7 +235,7 @@ ACCOUNT_RE = re.compile(r"^\d{12}$")
 @app.command()
 def grant(
     src: Annotated[
-        str, typer.Argument(metavar="s3://SRC[/PREFIX]", help="The bucket to let read.")
+        str, typer.Argument(metavar="s3://SRC/PREFIX", help="The bucket (or folder) to let read.")
     ],
     to_account: Annotated[
         str, typer.Option("--to-account", help="The account that copies (12 digits).")
@@ -305,8 +309,13 @@ DIFF_COLUMNS = ("key", "field", "source", "destination")
 
 @app.command()
 def verify(
-    src: Annotated[str, typer.Argument(metavar="s3://SRC[/PREFIX]", help="The original.")],
-    dst: Annotated[str, typer.Argument(metavar="s3://DST[/PREFIX]", help="The copy.")],
+    src: Annotated[
+        str,
+        typer.Argument(metavar="s3://SRC/PREFIX", help="The original (the prefix is optional)."),
+    ],
+    dst: Annotated[
+        str, typer.Argument(metavar="s3://DST/PREFIX", help="The copy (the prefix is optional).")
+    ],
     source_role: SourceRoleOpt = None,
     dest_role: DestRoleOpt = None,
     storage_class: Annotated[

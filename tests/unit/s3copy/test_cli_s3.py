@@ -283,3 +283,10 @@ def test_s3_commands_honour_the_config_and_the_environment(
     )
     assert code == 0, out + err
     assert (cwd / "elsewhere.db").exists() and not (cwd / "estate.db").exists()
+
+
+@pytest.mark.parametrize("command", ["copy", "grant", "verify"])
+def test_help_renders(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, err = run(capsys, "s3", command, "--help")
+    assert code == 0, err
+    assert "s3://SRC/PREFIX" in out
