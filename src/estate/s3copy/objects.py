@@ -186,6 +186,22 @@ class MultipartCopy:
     # -- the copy ----------------------------------------------------------------------------
 
     def run(self, saved: dict[str, Any] | None) -> Copied:
+        """Copy the object, continuing the upload `saved` records (if any). Whatever fails,
+        the upload (this one or the saved one) is aborted before the error is raised."""
+        try:
+            return self._run(saved)
+        except BaseException:
+            if self.upload_id is not None:
+                self.abort()
+            elif saved:
+                try:
+                    abort_saved(self.route, self.dst_key, saved)
+                    self.save(None)
+                except Exception as exc:  # still on record: the next resume aborts it
+                    log.warning("could not abort the upload of %s: %s", self.dst_key, describe(exc))
+            raise
+
+    def _run(self, saved: dict[str, Any] | None) -> Copied:
         spec = self.route.spec
         src_bucket, key = spec.source.bucket, self.obj.key
         src_head = head(self.route, "src", src_bucket, key, IfMatch=self.obj.etag)
@@ -209,12 +225,8 @@ class MultipartCopy:
             abort_orphans(self.route, self.dst_key)
         if self.upload_id is None:
             self._create(src_head, tags, wanted, mirrored is not None)
-        try:
-            self._copy_parts()
-            return self._complete(mirrored is not None)
-        except BaseException:
-            self.abort()
-            raise
+        self._copy_parts()
+        return self._complete(mirrored is not None)
 
     def _resume(self, saved: dict[str, Any], wanted: int) -> None:
         """Continue a saved upload when it still exists and was cut the same way; else abort

@@ -502,3 +502,38 @@ def test_with_tags_copy_s3_copies_the_tags_in_one_request_per_object(
     # the parted object is copied in parts: CreateMultipartUpload needs its tags read
     assert reads["GetObjectTagging"] == 1
     assert copies == ["COPY"] * 8
+
+
+def test_an_upload_that_cannot_be_resumed_is_aborted_not_left_behind(
+    aws: None, ctx: JobContext, factory: SessionFactory
+) -> None:
+    src = fill_source(big=1)
+    spec, _ = resolve_spec(
+        factory,
+        parse_s3_url("s3://src-bucket/data"),
+        parse_s3_url("s3://dst-bucket"),
+        source_role=SRC_ROLE,
+        dest_role=DST_ROLE,
+        dest_region="eu-central-1",
+        create_bucket=True,
+        options=CopyOptions(multipart_threshold=8 * MiB, part_size=5 * MiB),
+        concurrency=2,
+    )
+    job_id = create_copy_job(ctx.db, spec)
+    kind = S3Copy(Route.open(factory, spec), 2)
+    kind.prepare(ctx, store_jobs.start_job(ctx.db, job_id), lambda e, d: None)
+    kind.close()
+    (big,) = [i for i in store_jobs.load_items(ctx.db, job_id) if i.key == "data/big-0.bin"]
+    dst = s3_in(DST_ACCOUNT, "eu-central-1")
+    upload = dst.create_multipart_upload(Bucket="dst-bucket", Key="big-0.bin")["UploadId"]
+    store_jobs.set_progress(
+        ctx.db, big.id, {"upload_id": upload, "part_size": 5 * MiB, "parts": {}}
+    )
+    store_jobs.mark_items(ctx.db, [big.id], "running", count_attempt=True)
+    # the source changed while the copy was down: the saved upload cannot be finished
+    src.put_object(Bucket="src-bucket", Key="data/big-0.bin", Body=os.urandom(9 * MiB))
+    job = run_copy(ctx, store_jobs.load_job(ctx.db, job_id))
+    (failed,) = store_jobs.load_items(ctx.db, job.id, status="failed")
+    assert failed.key == "data/big-0.bin" and "changed after it was listed" in (failed.error or "")
+    assert failed.progress is None
+    assert dst.list_multipart_uploads(Bucket="dst-bucket").get("Uploads", []) == []
