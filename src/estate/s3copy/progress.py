@@ -115,7 +115,9 @@ class CopyProgress:
         self._started = time.monotonic()
         if self._progress is not None:
             if self._listing is not None:
-                self._progress.update(self._listing, total=1, completed=1)
+                text = self._progress.tasks[self._listing].fields["objects"]
+                self._progress.remove_task(self._listing)
+                self._progress.console.print(f"listed: {text}", highlight=False)
             self._copy = self._progress.add_task(
                 "copy", total=max(self._total_bytes, 1), objects="", rate=""
             )

@@ -290,3 +290,26 @@ def test_help_renders(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, err = run(capsys, "s3", command, "--help")
     assert code == 0, err
     assert "s3://SRC/PREFIX" in out
+
+
+def test_an_interrupted_grant_is_finished_by_estate_resume(
+    aws: None, cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from estate.aws.sessions import AwsSettings, SessionFactory
+    from estate.s3copy.grant import create_grant_job, plan_grant
+    from estate.s3copy.urls import parse_s3_url
+    from estate.store.database import Database
+
+    s3 = make_bucket(SRC_ACCOUNT, "src-bucket", "eu-west-1")
+    s3.put_bucket_policy(
+        Bucket="src-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [KEEP]})
+    )
+    db = Database(f"sqlite:///{cwd}/estate.db")
+    session = SessionFactory(AwsSettings()).for_account(SRC_ACCOUNT, SRC_ROLE)
+    plan = plan_grant(session, db, parse_s3_url("s3://src-bucket"), DST_ACCOUNT, SRC_ROLE, False)
+    job_id = create_grant_job(db, plan)  # planned; the process died before applying it
+    code, out, err = run(capsys, "resume", str(job_id))
+    assert code == 0, out + err
+    assert f"job {job_id}: ok" in out
+    statements = policy_of()["Statement"]
+    assert statements[0] == KEEP and len(statements) == 3
