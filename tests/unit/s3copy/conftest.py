@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,6 @@ def ctx(factory: SessionFactory, tmp_path: Path) -> JobContext:
         config=config,
         db=Database(config.store),
         factory=factory,
-        out=Console(file=open(tmp_path / "out.txt", "w")),
-        err=Console(file=open(tmp_path / "err.txt", "w")),
+        out=Console(file=io.StringIO()),
+        err=Console(file=io.StringIO()),
     )
