@@ -25,6 +25,7 @@ from estate.actions.jobs import JobContext, Report, run_job
 from estate.aws.errors import describe
 from estate.aws.sessions import SessionFactory
 from estate.engine.executor import LocalExecutor
+from estate.errors import InputError
 from estate.s3copy.listing import lister, plan_pages
 from estate.s3copy.objects import (
     MultipartCopy,
@@ -309,6 +310,13 @@ def run_copy(ctx: JobContext, job: JobRow) -> JobRow:
     from estate.s3copy.progress import CopyProgress
 
     spec = CopySpec.from_record(job.spec)
+    if spec.endpoint_url != ctx.factory.settings.endpoint_url:
+        # never continue a copy planned against an emulator on AWS, or the other way round
+        where = spec.endpoint_url or "AWS (no endpoint_url)"
+        raise InputError(
+            f"job {job.id} copies through {where}: resume it with the same endpoint_url "
+            f"(estate.yaml or ESTATE_ENDPOINT_URL)"
+        )
     factory = copy_factory(ctx.factory, spec.concurrency)
     ctx = replace(ctx, factory=factory)
     kind = S3Copy(Route.open(factory, spec), spec.concurrency)

@@ -63,6 +63,7 @@ class CopySpec:
     create_bucket: bool = False
     options: CopyOptions = field(default_factory=CopyOptions)
     concurrency: int = 64
+    endpoint_url: str | None = None  # where the job was planned: an emulator, or AWS (None)
 
     @property
     def same_account(self) -> bool:
@@ -82,6 +83,7 @@ class CopySpec:
             "overrides": asdict(self.options.overrides),
             "tags": self.options.tags,
             "concurrency": self.concurrency,
+            "endpoint_url": self.endpoint_url,
         }
 
     @classmethod
@@ -97,6 +99,7 @@ class CopySpec:
                 tags=data.get("tags", "read"),
             ),
             concurrency=int(data.get("concurrency", 64)),
+            endpoint_url=data.get("endpoint_url"),
         )
 
 
@@ -177,6 +180,7 @@ def resolve_spec(
         create_bucket=create_bucket,
         options=options or CopyOptions(),
         concurrency=concurrency,
+        endpoint_url=factory.settings.endpoint_url,
     )
     return spec, dest
 

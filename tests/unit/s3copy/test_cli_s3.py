@@ -313,3 +313,22 @@ def test_an_interrupted_grant_is_finished_by_estate_resume(
     assert f"job {job_id}: ok" in out
     statements = policy_of()["Statement"]
     assert statements[0] == KEEP and len(statements) == 3
+
+
+def test_a_copy_planned_against_an_emulator_is_not_resumed_against_aws(
+    aws: None, cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from estate.s3copy.copier import create_copy_job
+    from estate.s3copy.route import CopySpec, End
+    from estate.s3copy.urls import S3Url
+    from estate.store.database import Database
+
+    spec = CopySpec(
+        End(S3Url("src-bucket"), SRC_ACCOUNT, "eu-west-1", SRC_ROLE),
+        End(S3Url("dst-bucket"), DST_ACCOUNT, "eu-west-1", DST_ROLE),
+        endpoint_url="http://127.0.0.1:9",
+    )
+    job_id = create_copy_job(Database(f"sqlite:///{cwd}/estate.db"), spec)
+    code, _, err = run(capsys, "resume", str(job_id))
+    assert code == 2
+    assert f"job {job_id} copies through http://127.0.0.1:9: resume it with the same" in err
