@@ -78,7 +78,8 @@ def classify(exc: BaseException) -> ErrorKind:
     if isinstance(exc, ClientError):
         code = error_code(exc)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        if code in THROTTLING_CODES:
+        # An answer to a HEAD has no body, so S3's SlowDown arrives as the bare status "503".
+        if code in THROTTLING_CODES or code == "503":
             return ErrorKind.THROTTLED
         if code in EXPIRED_CODES:
             return ErrorKind.EXPIRED

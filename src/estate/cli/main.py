@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.cli import collect, inventory, jobs, policy
+from estate.cli import collect, inventory, jobs, policy, s3
 from estate.errors import EstateError
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command()(inventory.runs)
 app.command()(jobs.jobs)
 app.command()(jobs.resume)
 app.command("iam-policy")(policy.iam_policy)
+app.add_typer(s3.app, name="s3")
 
 
 @app.command()

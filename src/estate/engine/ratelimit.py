@@ -24,6 +24,9 @@ DEFAULT_SEEDS: dict[str, tuple[float, float]] = {
     "read": (50, 25),
     "write": (20, 5),
     "tags": (20, 5),
+    # S3 objects: 5,500 GET/HEAD and 3,500 PUT/COPY/POST/DELETE per second per prefix.
+    "object-read": (5500, 5500),
+    "object-write": (3500, 3500),
 }
 CEILING_FACTOR = 4.0
 MIN_RATE = 0.5  # never below one call every two seconds: a throttle storm must still progress
@@ -34,20 +37,32 @@ MIN_WAIT = 1e-3
 
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "BatchGet", "Query", "Scan", "Search")
 EC2_TAG_OPERATIONS = frozenset({"CreateTags", "DeleteTags"})
+# S3 calls on objects, whose limits are per prefix and far above the bucket-level calls'.
+S3_OBJECT_OPERATIONS = frozenset(
+    {
+        "GetObject", "HeadObject", "GetObjectTagging", "GetObjectAttributes", "ListObjectsV2",
+        "ListObjectVersions", "ListParts", "ListMultipartUploads", "CopyObject", "PutObject",
+        "DeleteObject", "DeleteObjects", "PutObjectTagging", "CreateMultipartUpload",
+        "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload",
+    }
+)  # fmt: skip
 
 
 class BucketKey(NamedTuple):
     account: str
     region: str
     service: str
-    category: str  # read | write | tags
+    category: str  # read | write | tags | object-read | object-write
 
 
 def category_of(service: str, operation: str) -> str:
     """Which of an account's buckets an API call draws from."""
     if service == "ec2" and operation in EC2_TAG_OPERATIONS:
         return "tags"
-    return "read" if operation.startswith(READ_PREFIXES) else "write"
+    read = operation.startswith(READ_PREFIXES)
+    if service == "s3" and operation in S3_OBJECT_OPERATIONS:
+        return "object-read" if read else "object-write"
+    return "read" if read else "write"
 
 
 def seed_for(service: str, category: str) -> tuple[float, float, float]:

@@ -343,7 +343,11 @@ def load_job(db: Database, ref: str | int | None) -> JobRow:
     return _job(row, item_counts(db, row.id))
 
 
-def load_jobs(db: Database, limit: int = 20) -> list[JobRow]:
+def load_jobs(db: Database, limit: int = 20, kind: str | None = None) -> list[JobRow]:
+    """The newest jobs (of one kind), newest first."""
+    query = select(jobs).order_by(jobs.c.id.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(jobs.c.kind == kind)
     with db.read() as conn:
-        rows = conn.execute(select(jobs).order_by(jobs.c.id.desc()).limit(limit)).all()
+        rows = conn.execute(query).all()
     return [_job(r, item_counts(db, r.id)) for r in rows]

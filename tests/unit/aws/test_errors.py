@@ -20,6 +20,8 @@ def client_error(code: str, status: int = 400, op: str = "DescribeVpcs") -> Clie
         ("ThrottlingException", 400, ErrorKind.THROTTLED),
         ("RequestLimitExceeded", 503, ErrorKind.THROTTLED),
         ("SlowDown", 503, ErrorKind.THROTTLED),
+        ("503", 503, ErrorKind.THROTTLED),  # S3 SlowDown to a HEAD: no body, no code
+        ("ServiceUnavailable", 503, ErrorKind.TRANSIENT),
         ("TooManyRequestsException", 429, ErrorKind.THROTTLED),
         ("ExpiredToken", 400, ErrorKind.EXPIRED),
         ("ExpiredTokenException", 400, ErrorKind.EXPIRED),

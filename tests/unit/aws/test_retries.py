@@ -52,6 +52,23 @@ def test_throttled_calls_are_retried_and_slow_the_bucket(aws: None) -> None:
     assert clock.now > 0  # it backed off (on the fake clock)
 
 
+def test_a_throttled_s3_head_is_throttling_not_a_transient_error(aws: None) -> None:
+    """S3 answers a HEAD without a body: SlowDown arrives as the bare code "503"."""
+    clock = FakeClock()
+    factory = factory_with(clock, RetryPolicy(transient_attempts=2))
+    session = factory.for_account(MEMBER, ROLE)
+    s3 = session.client("s3", "eu-west-1")
+    s3.create_bucket(Bucket="busy", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_object(Bucket="busy", Key="k", Body=b"x")
+    s3.meta.events.register(
+        "before-call.s3.HeadObject", answers(*[("503", 503)] * 5)
+    )  # more than transient_attempts: only a throttle is retried this often
+    assert session.call("s3", "eu-west-1", "HeadObject", Bucket="busy", Key="k")["ContentLength"]
+    assert factory.stats.throttles == 5
+    snapshot = factory.limiter.snapshot()  # type: ignore[union-attr]
+    assert snapshot[BucketKey(MEMBER, "eu-west-1", "s3", "object-read")][2] == 5
+
+
 def test_throttling_fails_only_after_the_budget(aws: None) -> None:
     clock = FakeClock()
     factory = factory_with(clock, RetryPolicy(throttle_budget=60))

@@ -47,6 +47,15 @@ def test_calls_fall_into_categories() -> None:
     assert category_of("s3", "GetBucketTagging") == "read"
     assert category_of("s3", "PutBucketTagging") == "write"
     assert category_of("dynamodb", "ListTagsOfResource") == "read"
+    assert category_of("s3", "HeadObject") == "object-read"
+    assert category_of("s3", "ListObjectsV2") == "object-read"
+    assert category_of("s3", "CopyObject") == "object-write"
+    assert category_of("s3", "UploadPartCopy") == "object-write"
+
+
+def test_s3_object_buckets_start_from_s3s_per_prefix_rates() -> None:
+    assert seed_for("s3", "object-write")[:2] == (3500, 3500)
+    assert seed_for("s3", "object-read")[:2] == (5500, 5500)
 
 
 @settings(max_examples=200, deadline=None)
