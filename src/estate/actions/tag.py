@@ -8,7 +8,9 @@ I/O: the store, and AWS through the job context's sessions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import threading
 import time
 from collections import Counter
@@ -19,7 +21,7 @@ from typing import Any
 from estate.actions.jobs import JobContext, Report, run_job
 from estate.actions.tagapply import SENDERS, Caller, Outcome
 from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_limit, batch_stream
-from estate.aws.sessions import SessionFactory
+from estate.aws.sessions import AccountSession, SessionFactory
 from estate.cli.jobprogress import JobProgress, print_job_summary
 from estate.config import Config
 from estate.resources.spec import GLOBAL_REGION, HOME_REGION
@@ -95,6 +97,7 @@ class TagJob:
         self._before = factory.stats.snapshot()
         self._calls: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self.stop = threading.Event()  # set on Ctrl-C: no new batch starts, those in flight end
 
     def _count(self, operation: str) -> None:
         with self._lock:
@@ -107,7 +110,9 @@ class TagJob:
         account, region, api_name = grp.split("/")
         api = APIS[api_name]
         role = (job.spec.get("roles") or {}).get(account)
-        caller = _Counting(ctx.factory.for_account(account, role), self._count)
+        session = ctx.factory.for_account(account, role)
+        _assume_role_now(session)
+        caller = _Counting(session, self._count)
         call_region = HOME_REGION if region == GLOBAL_REGION else region
         limit = batch_limit(api, job.spec.get("batch_size"))
         run_id = int(job.state["run"])
@@ -122,7 +127,7 @@ class TagJob:
             report("items", {"grp": grp, "done": len(done), "failed": len(failed)})
 
         batches = batch_stream(_pending(ctx, job.id, grp), lambda p: batch_key(p[1]), limit)
-        _pipeline(send, batches, self.inflight)
+        _pipeline(send, batches, self.inflight, self.stop)
         report("group_done", {"grp": grp, "done": counts["done"], "failed": counts["failed"]})
 
     def figures(self, ctx: JobContext, job: JobRow) -> dict[str, Any]:
@@ -136,6 +141,15 @@ class TagJob:
             figures[name] = int(old.get(name, 0)) + now[name] - self._before[name]
         figures["seconds"] = round(float(old.get("seconds", 0)) + self._clock() - self._started, 2)
         return figures
+
+
+def _assume_role_now(session: AccountSession) -> None:
+    """Get the account's credentials (STS AssumeRole) before the first call takes a token:
+    else that call reaches AWS an AssumeRole later than the limiter thinks, and the call after
+    the burst arrives before AWS's bucket has refilled."""
+    credentials = session.boto3_session.get_credentials()
+    if credentials is not None:
+        credentials.get_frozen_credentials()
 
 
 def _pending(ctx: JobContext, job_id: int, grp: str) -> Iterator[tuple[int, PlannedItem]]:
@@ -174,13 +188,18 @@ def _split(
     return done, failed
 
 
-def _pipeline(send: Callable[[Any], None], batches: Iterator[Any], inflight: int) -> None:
-    """send(batch) for every batch, `inflight` at a time. On the first error no new batch is
-    started; those in flight finish (and are recorded), then the error is raised."""
+def _pipeline(
+    send: Callable[[Any], None], batches: Iterator[Any], inflight: int, stop: threading.Event
+) -> None:
+    """send(batch) for every batch, `inflight` at a time. On the first error (or once `stop` is
+    set) no new batch is started; those in flight finish (and are recorded), then the error is
+    raised."""
     error: BaseException | None = None
     with ThreadPoolExecutor(max_workers=inflight, thread_name_prefix="estate-tag") as pool:
         running: set[Future[None]] = set()
         for batch in batches:
+            if stop.is_set():
+                break
             running.add(pool.submit(send, batch))
             if len(running) >= inflight:
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
@@ -213,6 +232,25 @@ def run_figures(ctx: JobContext, job: JobRow, run_id: int) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def _stopping_on_interrupt(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C sets `stop` (groups start no new batch, so the job ends within a batch's time
+    rather than a group's) and then interrupts as usual. Only the main thread gets signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, frame: Any) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def resume_job(ctx: JobContext, job: JobRow) -> int:
     """Run a planned tag job, or continue one, to its end; print progress and a summary.
     Returns the exit status: 0 when every item is done or skipped, 1 otherwise, 130 when
@@ -221,7 +259,7 @@ def resume_job(ctx: JobContext, job: JobRow) -> int:
     job = store_jobs.load_job(ctx.db, job.id)
     kind = TagJob(ctx.factory, inflight=int(ctx.options.get("inflight", INFLIGHT)))
     try:
-        with JobProgress(ctx.err, job) as progress:
+        with JobProgress(ctx.err, job) as progress, _stopping_on_interrupt(kind.stop):
             finished = run_job(ctx, job, kind, report=progress.listener)
     except KeyboardInterrupt:
         stopped = store_jobs.load_job(ctx.db, job.id)

@@ -131,7 +131,7 @@ def tag(
         config=cfg,
         db=db,
         factory=factory or session_factory(cfg, profile),
-        out=out,
+        out=out if fmt == Format.table else err,  # stdout stays the plan's records
         err=err,
         options={"yes": yes},
     )

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from estate.inventory.diff import changed_fields, diff_states
 from estate.inventory.normalize import content_hash
@@ -75,6 +75,13 @@ def _state(name: str, region: str, tags: Mapping[str, str], config: Mapping[str,
     return {"name": name, "region": region, "tags": dict(tags), **config}
 
 
+_UPDATE_TAGS = (
+    update(resources)
+    .where(resources.c.arn == bindparam("b_arn"))
+    .values(tags=bindparam("b_tags"), name=bindparam("b_name"), hash=bindparam("b_hash"))
+)
+
+
 def _retag(conn: Connection, run_id: int, done: Sequence[Tagged], at: Any) -> int:
     recorded = 0
     for start in range(0, len(done), 500):
@@ -85,7 +92,7 @@ def _retag(conn: Connection, run_id: int, done: Sequence[Tagged], at: Any) -> in
                 select(resources).where(resources.c.arn.in_([d.arn for d in chunk]))
             )
         }
-        change_rows = []
+        change_rows, row_updates = [], []
         for d in chunk:
             row = rows.get(d.arn)
             if row is None or row.deleted:
@@ -99,10 +106,8 @@ def _retag(conn: Connection, run_id: int, done: Sequence[Tagged], at: Any) -> in
             diff = diff_states(old, new)
             if not diff:
                 continue
-            conn.execute(
-                update(resources)
-                .where(resources.c.arn == d.arn)
-                .values(tags=tags, name=name, hash=content_hash(new))
+            row_updates.append(
+                {"b_arn": d.arn, "b_tags": tags, "b_name": name, "b_hash": content_hash(new)}
             )
             change_rows.append(
                 {
@@ -117,6 +122,8 @@ def _retag(conn: Connection, run_id: int, done: Sequence[Tagged], at: Any) -> in
                     "diff": diff,
                 }
             )
+        if row_updates:
+            conn.execute(_UPDATE_TAGS, row_updates)
         if change_rows:
             conn.execute(insert(changes), change_rows)
             recorded += len(change_rows)
