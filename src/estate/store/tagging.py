@@ -101,11 +101,13 @@ def _retag(conn: Connection, run_id: int, done: Sequence[Tagged], at: Any) -> in
             if tags is None:
                 tags = apply_tags(row.tags or {}, d.set, d.unset)
             name = name_after(d.name_from_tag, tags, row.res_id, row.name)
-            old = _state(row.name, row.region, row.tags or {}, row.config)
-            new = _state(name, row.region, tags, row.config)
-            diff = diff_states(old, new)
+            # only name and tags can differ: the diff need not walk the whole config
+            diff = diff_states(
+                {"name": row.name, "tags": row.tags or {}}, {"name": name, "tags": tags}
+            )
             if not diff:
                 continue
+            new = _state(name, row.region, tags, row.config)
             row_updates.append(
                 {"b_arn": d.arn, "b_tags": tags, "b_name": name, "b_hash": content_hash(new)}
             )
