@@ -21,7 +21,7 @@ from typing import Any
 from estate.actions.jobs import JobContext, Report, run_job
 from estate.actions.tagapply import SENDERS, Caller, Outcome
 from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_limit, batch_stream
-from estate.aws.sessions import AccountSession, SessionFactory
+from estate.aws.sessions import SessionFactory
 from estate.cli.jobprogress import JobProgress, print_job_summary
 from estate.config import Config
 from estate.resources.spec import GLOBAL_REGION, HOME_REGION
@@ -110,9 +110,7 @@ class TagJob:
         account, region, api_name = grp.split("/")
         api = APIS[api_name]
         role = (job.spec.get("roles") or {}).get(account)
-        session = ctx.factory.for_account(account, role)
-        _assume_role_now(session)
-        caller = _Counting(session, self._count)
+        caller = _Counting(ctx.factory.for_account(account, role), self._count)
         call_region = HOME_REGION if region == GLOBAL_REGION else region
         limit = batch_limit(api, job.spec.get("batch_size"))
         run_id = int(job.state["run"])
@@ -141,15 +139,6 @@ class TagJob:
             figures[name] = int(old.get(name, 0)) + now[name] - self._before[name]
         figures["seconds"] = round(float(old.get("seconds", 0)) + self._clock() - self._started, 2)
         return figures
-
-
-def _assume_role_now(session: AccountSession) -> None:
-    """Get the account's credentials (STS AssumeRole) before the first call takes a token:
-    else that call reaches AWS an AssumeRole later than the limiter thinks, and the call after
-    the burst arrives before AWS's bucket has refilled."""
-    credentials = session.boto3_session.get_credentials()
-    if credentials is not None:
-        credentials.get_frozen_credentials()
 
 
 def _pending(ctx: JobContext, job_id: int, grp: str) -> Iterator[tuple[int, PlannedItem]]:

@@ -45,6 +45,7 @@ from estate.errors import EstateError, InputError
 from estate.resources.registry import REGISTRY, get_spec
 from estate.store import queries
 from estate.store.database import Database
+from estate.store.tagging import load_tag_targets
 
 PLAN_COLUMNS = ("arn", "type", "account", "region", "action", "set", "unset")
 MOST_GROUPS = 40  # rows of the plan table; the rest are summed up in one line
@@ -106,7 +107,7 @@ def tag(
     if live:
         factory = session_factory(cfg, profile)
         _collect_again(cfg, db, factory, selection)
-    plan = plan_tags(queries.load_resources(db, selection), change, get_spec, batch_size)
+    plan = plan_tags(load_tag_targets(db, selection), change, get_spec, batch_size)
     _check(plan, max_resources)
     out, err = render_stdout(), render_stderr()
     if fmt == Format.table:

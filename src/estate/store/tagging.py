@@ -7,7 +7,7 @@ and `estate history ARN` show what the job changed, attributed to it, before any
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from estate.inventory.diff import changed_fields, diff_states
 from estate.inventory.normalize import content_hash
 from estate.inventory.retag import apply_tags, name_after
 from estate.store.database import Database
+from estate.store.queries import Selection, selection_query
 from estate.store.schema import changes, job_items, resources
 from estate.store.timeutil import utcnow
 
@@ -139,3 +140,28 @@ def count_changes(db: Database, run_id: int) -> int:
                 select(func.count()).select_from(changes).where(changes.c.run_id == run_id)
             ).scalar_one()
         )
+
+
+def load_tag_targets(db: Database, selection: Selection) -> Iterator[dict[str, Any]]:
+    """The selected resources as a tag plan needs them: without their config (large, and
+    not needed), but with an SQS queue's URL. Reads."""
+    query = selection_query(selection).with_only_columns(
+        resources.c.arn,
+        resources.c.type,
+        resources.c.account,
+        resources.c.region,
+        resources.c.res_id,
+        resources.c.tags,
+        resources.c.config["QueueUrl"].as_string().label("queue_url"),
+    )
+    with db.read() as conn:
+        for row in conn.execution_options(yield_per=1000).execute(query):
+            yield {
+                "arn": row.arn,
+                "type": row.type,
+                "account": row.account,
+                "region": row.region,
+                "id": row.res_id,
+                "tags": row.tags,
+                "config": {"QueueUrl": row.queue_url} if row.queue_url else {},
+            }
