@@ -237,3 +237,61 @@ def test_s3_buckets_with_aws_tags_are_tagged_through_the_tagging_api() -> None:
     (outcome,) = apply_s3(fake, "us-east-1", [bucket_item("cfn-bucket", CHANGE, "us-east-1")])
     assert outcome.error is None
     assert fake.ops() == ["GetBucketTagging", "TagResources"]  # Temp is not there to remove
+
+
+def test_the_tagging_api_tags_every_type_estate_sends_it_in_moto(aws: None) -> None:
+    """lambda, sns, dynamodb, rds and autoscaling go through TagResources/UntagResources."""
+    region = "eu-west-1"
+    iam = boto3.client("iam")
+    role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    fn = boto3.client("lambda", region_name=region).create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="x.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )["FunctionArn"]
+    topic = boto3.client("sns", region_name=region).create_topic(Name="t")["TopicArn"]
+    table = boto3.client("dynamodb", region_name=region).create_table(
+        TableName="tb",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )["TableDescription"]["TableArn"]
+    db = boto3.client("rds", region_name=region).create_db_instance(
+        DBInstanceIdentifier="db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        MasterUsername="u", MasterUserPassword="password1", AllocatedStorage=20,
+    )["DBInstance"]["DBInstanceArn"]  # fmt: skip
+    asg = boto3.client("autoscaling", region_name=region)
+    asg.create_launch_configuration(
+        LaunchConfigurationName="lc", ImageId="ami-12c6146b", InstanceType="t3.micro"
+    )
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="web", LaunchConfigurationName="lc", MinSize=0, MaxSize=1,
+        AvailabilityZones=[f"{region}a"],
+    )  # fmt: skip
+    group = asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    arns = {"lambda:function": fn, "sns:topic": topic, "dynamodb:table": table,
+            "rds:db-instance": db, "autoscaling:group": group}  # fmt: skip
+    session = _session()
+
+    def items(change: TagChange) -> list[PlannedItem]:
+        account = session.account_id
+        return [
+            PlannedItem(arn, t, account, region, arn, "tagging", change) for t, arn in arns.items()
+        ]
+
+    outcomes = apply_tagging(session, region, items(TagChange({"CostCenter": "1234", "x": "1"})))
+    assert {o.item.type: o.error for o in outcomes} == dict.fromkeys(arns)
+    outcomes = apply_tagging(session, region, items(TagChange({}, ("x",))))
+    assert {o.item.type: o.error for o in outcomes} == dict.fromkeys(arns)
+    tagging = boto3.client("resourcegroupstaggingapi", region_name=region)
+    found = {
+        r["ResourceARN"]: {t["Key"]: t["Value"] for t in r["Tags"]}
+        for r in tagging.get_resources()["ResourceTagMappingList"]
+    }
+    expected = {"CostCenter": "1234"}
+    assert boto3.client("lambda", region_name=region).list_tags(Resource=fn)["Tags"] == expected
+    assert found[topic] == found[table] == found[db] == expected
+    tags = asg.describe_tags()["Tags"]
+    assert [(t["Key"], t["Value"]) for t in tags] == [("CostCenter", "1234")]
