@@ -80,6 +80,7 @@ class FaultProxy:
         host: str = LOOPBACK,
         port: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        on_forward: Callable[[Call, int], None] | None = None,
     ) -> None:
         parts = urlsplit(upstream_url)
         if parts.scheme != "http" or not parts.hostname:
@@ -89,6 +90,9 @@ class FaultProxy:
         self.port = port
         self.stats = Stats()
         self._referee = Referee(faults, clock, self.stats)
+        # Told (call, upstream status) of every forwarded request, from the serving thread:
+        # tests count what reached the emulator (e.g. the ids of each CreateTags).
+        self.on_forward = on_forward
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -238,6 +242,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(bad_gateway(f"{type(exc).__name__}: {exc}"))
             return
         proxy._referee.observe(call, status, data)
+        if proxy.on_forward is not None:
+            proxy.on_forward(call, status)
         self._reply(status, reason, headers, data)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve

@@ -5,7 +5,8 @@ the proxy do not share a GIL), a generated estate, a fault proxy.
 
 prints one JSON line when ready — {"proxy", "direct", "accounts", "counts", "seconds"} — then
 answers commands on stdin, one per line: `stats` (a JSON line of what the proxy saw),
-`faults {...}` (replace the faults). End of input stops it. Benchmarks use it so that moto and
+`faults {...}` (replace the faults), `tag_ids` (per instance id, the CreateTags calls that
+carried it). End of input stops it. Benchmarks use it so that moto and
 the proxy do not share a GIL with the program being measured.
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 from tests.sim.estate_gen import EstateShape, generate_estate
 from tests.sim.moto_process import MotoProcess
 from tests.sim.proxy import FaultProxy, Faults, Limits
+from tests.sim.tagcount import TagCounter
 
 
 def faults_from(data: dict[str, Any]) -> Faults:
@@ -38,7 +40,9 @@ def main(argv: list[str]) -> int:
     with MotoProcess() as emulator:
         started = time.monotonic()
         generated = generate_estate(emulator.endpoint_url, shape)
-        with FaultProxy(emulator.endpoint_url, faults_from(spec.get("faults", {}))) as proxy:
+        tagged = TagCounter()
+        faults = faults_from(spec.get("faults", {}))
+        with FaultProxy(emulator.endpoint_url, faults, on_forward=tagged) as proxy:
             ready = {
                 "proxy": proxy.endpoint_url,
                 "direct": emulator.endpoint_url,
@@ -54,6 +58,8 @@ def main(argv: list[str]) -> int:
                     stats = stats_of(proxy)
                     stats["cpu_s"] = round(stats["cpu_s"] + emulator.cpu_seconds(), 2)
                     print(json.dumps(stats), flush=True)
+                elif command == "tag_ids":
+                    print(json.dumps(tagged.ids()), flush=True)
                 elif command == "faults":
                     proxy.set_faults(faults_from(json.loads(rest)))
                     print(json.dumps({"ok": True}), flush=True)

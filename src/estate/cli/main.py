@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.cli import collect, inventory, jobs, policy, s3
+from estate.cli import collect, inventory, jobs, policy, s3, tag
 from estate.errors import EstateError
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ app.command()(inventory.changes)
 app.command()(inventory.runs)
 app.command()(jobs.jobs)
 app.command()(jobs.resume)
+app.command()(tag.tag)
 app.command("iam-policy")(policy.iam_policy)
 app.add_typer(s3.app, name="s3")
 
