@@ -162,13 +162,16 @@ class AccountSession:
             except (ClientError, BotoCoreError) as exc:
                 kind = classify(exc)
                 if kind == ErrorKind.EXPIRED and self._credentials and refreshed_for != seen:
-                    # Once per credential generation: a second ExpiredToken right after a
-                    # refresh means something else is wrong, and is raised.
+                    # Once per credential generation: a second ExpiredToken straight after a
+                    # refresh (no other answer between) means something else is wrong.
                     log.info("credentials expired for account %s; refreshing", self.account_id)
                     self._stats.add(expired_refreshes=1)
                     self._credentials.force_refresh(seen)
                     refreshed_for = self._credentials.generation
                     continue
+                # Any other answer means the refreshed credentials were accepted: a later
+                # expiry (a long throttled wait outlived them) deserves a refresh of its own.
+                refreshed_for = None
                 if kind == ErrorKind.THROTTLED:
                     self._stats.add(throttles=1)
                     if limiter is not None:

@@ -70,6 +70,29 @@ def test_expired_token_twice_is_raised_not_looped(aws: None) -> None:
     assert factory.stats.expired_refreshes == 1
 
 
+def test_credentials_that_expire_again_during_a_long_throttled_wait_are_refreshed_again(
+    aws: None,
+) -> None:
+    factory = SessionFactory(AwsSettings())
+    session = factory.for_account(MEMBER, ROLE)
+    # expired, throttled (the new credentials were accepted), expired again, then an answer
+    answers = [
+        error_answer("RequestExpired", 400),
+        error_answer("RequestLimitExceeded", 503),
+        error_answer("RequestExpired", 400),
+    ]
+
+    def script(**_: Any) -> Any:
+        return answers.pop(0) if answers else None
+
+    session._sleep = lambda seconds: None  # type: ignore[method-assign]
+    client = session.client("ec2", "eu-west-1")
+    client.meta.events.register("before-call.ec2.DescribeVpcs", script)
+    assert "Vpcs" in session.call("ec2", "eu-west-1", "DescribeVpcs")
+    assert factory.stats.expired_refreshes == 2
+    assert factory.stats.throttles == 1
+
+
 def test_threads_that_saw_the_same_expired_token_cause_one_assume_role(aws: None) -> None:
     factory = SessionFactory(AwsSettings())
     session = factory.for_account(MEMBER, ROLE)
