@@ -5,13 +5,15 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 
 from estate.errors import StoreError
 from estate.store import database as database_module
 from estate.store.database import Database, redact
+from estate.store.figures import run_figures
 from estate.store.runs import create_run, load_runs
-from estate.store.schema import metadata
+from estate.store.schema import metadata, run_calls, runs
+from estate.store.timeutil import utcnow
 
 
 def test_the_migration_creates_exactly_the_schema(db: Database) -> None:
@@ -75,3 +77,32 @@ def test_passwords_never_appear_in_messages() -> None:
 
     assert "s3cret" not in str(info.value)
     assert "s3cret" not in redact("postgresql://estate:s3cret@host/inventory")
+
+
+def test_upgrading_keeps_the_call_figures_of_earlier_runs(db: Database) -> None:
+    with db.engine.begin() as conn:
+        database_module.command.downgrade(database_module._alembic_config(conn), "0002")
+        conn.execute(
+            insert(runs).values(
+                kind="collect",
+                status="partial",
+                started_at=utcnow(),
+                scope={},
+                figures={"api_calls": 40, "throttles": 2, "shards_ok": 3},
+                resumes=0,
+            )
+        )
+        conn.execute(
+            insert(runs).values(
+                kind="collect", status="running", started_at=utcnow(), scope={}, figures={}
+            )
+        )
+
+    database_module.migrate(db.engine)
+
+    with db.read() as conn:
+        rows = conn.execute(select(run_calls.c.run_id, run_calls.c.calls)).all()
+        assert [(r, c["api_calls"], c["throttles"], c["retries"]) for r, c in rows] == [
+            (1, 40, 2, 0)
+        ]
+        assert run_figures(conn, 1)["api_calls"] == 40
