@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.cli import collect, inventory, jobs, policy
+from estate.cli import collect, inventory, jobs, policy, worker
 from estate.errors import EstateError
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command()(inventory.runs)
 app.command()(jobs.jobs)
 app.command()(jobs.resume)
 app.command("iam-policy")(policy.iam_policy)
+app.command()(worker.worker)
 
 
 @app.command()

@@ -9,7 +9,7 @@ write names the shard's claim, so a process that lost its claim stops instead of
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,12 +56,16 @@ class ShardWork:
         factory: SessionFactory,
         scope: Mapping[str, Any],
         region_discovery: RegionDiscovery = discover_regions,
+        before_finish: Callable[[ShardRow], None] | None = None,
     ) -> None:
         self.db = db
         self.factory = factory
         self.targets = targets_of(scope)
         self.types: Sequence[str] = scope["types"]
         self.region_discovery = region_discovery
+        # Called once a shard's AWS calls are over, before it is marked ok or failed (a worker
+        # saves its call counts there, so they are in the store when the run closes).
+        self.before_finish = before_finish or (lambda shard: None)
 
     def execute(self, shard: ShardRow) -> ShardResult:
         """Run a shard claimed by this process (its `attempts` is the claim) to ok or failed.
@@ -79,6 +83,7 @@ class ShardWork:
     def record_failure(self, shard: ShardRow, exc: BaseException) -> ShardResult:
         kind, message = str(classify(exc)), describe(exc)
         log.warning("shard %s failed: %s", shard.key, message)
+        self.before_finish(shard)
         store_runs.fail_shard(self.db, shard.id, message, kind, claim=shard.attempts)
         return ShardResult(shard, False, error=message, kind=kind)
 
@@ -91,6 +96,7 @@ class ShardWork:
         planned = [new_shard(s) for s in plan_shards({shard.account: regions}, specs)]
         # Saved before the discovery shard completes: the run never looks finished between.
         store_runs.save_shards(self.db, shard.run_id, planned)
+        self.before_finish(shard)
         outcome = complete_shard(self.db, shard, claim=shard.attempts)
         log.info("account %s: %d regions, %d shards", shard.account, len(regions), len(planned))
         return ShardResult(shard, True, outcome, planned=len(planned))
@@ -112,6 +118,7 @@ class ShardWork:
                 store_runs.save_page(
                     self.db, shard.id, records, page.next_token, claim=shard.attempts
                 )
+        self.before_finish(shard)
         outcome = complete_shard(self.db, shard, claim=shard.attempts)
         log.debug(
             "shard %s ok: %d resources, %d created, %d modified, %d deleted",

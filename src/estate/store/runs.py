@@ -40,6 +40,7 @@ class ShardRow:
     pages: int
     items: int
     error: str | None = None
+    owner: str | None = None  # the process that claimed it last
 
     @property
     def key(self) -> str:
@@ -60,6 +61,7 @@ def shard_row(row: Any) -> ShardRow:
         pages=row.pages,
         items=row.items,
         error=row.error,
+        owner=row.owner,
     )
 
 
@@ -91,11 +93,12 @@ def resume_run(
             values["scope"] = {**(scope or {}), "executor": executor}
         conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
         # A shard left running by a killed process is picked up again from its token; its
-        # new claim takes it from whoever still thinks they have it.
+        # new claim takes it from whoever still thinks they have it. Every unfinished shard
+        # is sent to the workers again (duplicates of queued messages find nothing to claim).
         conn.execute(
             update(shards)
-            .where(shards.c.run_id == run_id, shards.c.status.in_(("running", "failed")))
-            .values(status="pending", owner=None)
+            .where(shards.c.run_id == run_id, shards.c.status != "ok")
+            .values(status="pending", owner=None, enqueued_at=None)
         )
 
 

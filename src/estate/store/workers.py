@@ -73,6 +73,17 @@ def forget_worker(db: Database, worker_id: str) -> None:
         conn.execute(delete(workers).where(workers.c.id == worker_id))
 
 
+def live_workers(db: Database, stale_after: float) -> int:
+    """Workers that beat within the last `stale_after` seconds."""
+    with db.read() as conn:
+        cutoff = db_now(conn) - dt.timedelta(seconds=stale_after)
+        return int(
+            conn.execute(
+                select(func.count()).select_from(workers).where(workers.c.beat_at >= cutoff)
+            ).scalar_one()
+        )
+
+
 @dataclass(frozen=True)
 class Orphan:
     shard_id: int
