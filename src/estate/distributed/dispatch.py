@@ -18,7 +18,7 @@ from estate.store.workers import mark_sent, orphaned_shards, release_orphan, uns
 
 log = logging.getLogger(__name__)
 
-STALE_BEATS = 3  # a worker that missed this many heartbeats is taken for dead
+STALE_BEATS = 5  # a worker silent for this many heartbeats is taken for dead
 
 
 class Dispatcher(Protocol):
@@ -68,11 +68,13 @@ def reconcile(
     released = 0
     for orphan in orphaned_shards(db, run_ids, stale_after):
         if release_orphan(db, orphan):
+            silent = f"{orphan.silent_for:.1f} s" if orphan.silent_for is not None else "ever"
             log.warning(
-                "run %d: shard %s was running under %s, which stopped beating; sending it again",
+                "run %d: shard %s was running under %s, silent for %s; sending it again",
                 orphan.run_id,
                 orphan.key,
                 orphan.owner,
+                silent,
             )
             released += 1
     sent = sum(send_unsent(db, dispatcher, run_id) for run_id in run_ids)

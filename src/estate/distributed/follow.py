@@ -15,7 +15,7 @@ from estate.engine.run import Collection, CollectRequest, Listener, RunSummary
 from estate.engine.shardwork import ShardResult
 from estate.store import runs as store_runs
 from estate.store.database import Database
-from estate.store.figures import CALL_FIGURES, save_calls
+from estate.store.figures import CALL_FIGURES, finalize_run, save_calls
 from estate.store.merge import MergeOutcome
 from estate.store.runs import DISCOVERY_TYPE, ShardRow
 from estate.store.workers import live_workers, new_worker_id
@@ -64,6 +64,8 @@ class RemoteCollection:
         finished = {s.id for s in store_runs.load_shards(self.db, run_id) if s.status in FINISHED}
         sent = send_unsent(self.db, self.dispatcher, run_id)
         log.info("run %d: sent %d shards to the workers", run_id, sent)
+        if not store_runs.load_shards(self.db, run_id):
+            finalize_run(self.db, run_id, allow_empty=True)  # nothing to collect
         self.follow(run_id, finished)
         return self.summary(run_id)
 

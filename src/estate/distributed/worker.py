@@ -84,35 +84,49 @@ class WorkerRuntime:
         self._jobs: dict[int, SessionFactory] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._beating: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     # -- life -------------------------------------------------------------------------------
 
     def start(self) -> None:
         register_worker(self.db, self.id, self.concurrency)
-        self._beating = threading.Thread(target=self._beat, name="estate-heartbeat", daemon=True)
-        self._beating.start()
+        self._threads = [
+            threading.Thread(target=self._beat, name="estate-heartbeat", daemon=True),
+            threading.Thread(target=self._repair, name="estate-reconciler", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
         log.info("worker %s: started, %d threads", self.id, self.concurrency)
 
     def stop(self) -> None:
         """After the last task: stop beating and leave the store (no shard of ours waits for
         our heartbeat to time out)."""
         self._stop.set()
-        if self._beating is not None:
-            self._beating.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
         forget_worker(self.db, self.id)
         log.info("worker %s: stopped", self.id)
 
     def _beat(self) -> None:
-        beats = 0
+        """Heartbeats only: nothing slow may delay them, or a busy worker looks dead."""
+        last = time.monotonic()
         while not self._stop.wait(self.config.heartbeat):
+            started = time.monotonic()
             try:
                 beat(self.db, self.id, self.concurrency)
-                beats += 1
-                if beats % STALE_BEATS == 0:
-                    self.reconcile()
             except Exception:  # the store may be away for a moment; beat again next time
                 log.exception("worker %s: heartbeat failed", self.id)
+                continue
+            if started - last > 2 * self.config.heartbeat:
+                log.warning("worker %s: heartbeat %.1f s late", self.id, started - last)
+            last = started
+
+    def _repair(self) -> None:
+        while not self._stop.wait(STALE_BEATS * self.config.heartbeat):
+            try:
+                self.reconcile()
+            except Exception:
+                log.exception("worker %s: reconciling failed", self.id)
 
     def reconcile(self) -> None:
         """Repair the running distributed runs (shards of dead workers, runs left open), and

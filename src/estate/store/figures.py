@@ -89,9 +89,12 @@ def unfinished_shards(db: Database, run_id: int) -> int:
         )
 
 
-def finalize_run(db: Database, run_id: int, now: Callable = utcnow) -> str | None:
+def finalize_run(
+    db: Database, run_id: int, now: Callable = utcnow, *, allow_empty: bool = False
+) -> str | None:
     """Close the run if no shard is left to run: its status when this call closed it, None
     when shards are left or it was closed already. Safe to call from every process at once.
+    A run without shards is being planned, unless its planner says so (`allow_empty`).
 
     The run's row is locked first, so finalizers queue up: each counts the shards after its
     own shard was committed, the last one sees none left, and only the first to see none
@@ -111,6 +114,8 @@ def finalize_run(db: Database, run_id: int, now: Callable = utcnow) -> str | Non
             return None
         at = now()
         figures = run_figures(conn, run_id)
+        if not figures["shards_total"] and not allow_empty:
+            return None
         began = aware(run.resumed_at) or aware(run.started_at)
         earlier = float((run.figures or {}).get("seconds", 0)) if run.resumed_at else 0.0
         figures["seconds"] = round(earlier + max(0.0, (at - began).total_seconds()), 2)

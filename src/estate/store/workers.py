@@ -91,6 +91,7 @@ class Orphan:
     key: str
     owner: str | None
     claim: int
+    silent_for: float | None = None  # seconds since its owner's last heartbeat (None: none)
 
 
 def orphaned_shards(db: Database, run_ids: Sequence[int], stale_after: float) -> list[Orphan]:
@@ -99,19 +100,33 @@ def orphaned_shards(db: Database, run_ids: Sequence[int], stale_after: float) ->
     if not run_ids:
         return []
     with db.read() as conn:
-        cutoff = db_now(conn) - dt.timedelta(seconds=stale_after)
-        alive = select(workers.c.id).where(workers.c.beat_at >= cutoff)
+        now = db_now(conn)
+        cutoff = now - dt.timedelta(seconds=stale_after)
         rows = conn.execute(
-            select(shards).where(
+            select(shards, workers.c.beat_at)
+            .outerjoin(workers, workers.c.id == shards.c.owner)
+            .where(
                 shards.c.run_id.in_(list(run_ids)),
                 shards.c.status == "running",
-                or_(shards.c.owner.is_(None), shards.c.owner.not_in(alive)),
+                or_(workers.c.beat_at.is_(None), workers.c.beat_at < cutoff),
             )
         ).all()
     return [
-        Orphan(r.id, r.run_id, f"{r.account}/{r.region}/{r.type}", r.owner, r.attempts)
+        Orphan(
+            r.id,
+            r.run_id,
+            f"{r.account}/{r.region}/{r.type}",
+            r.owner,
+            r.attempts,
+            _seconds_since(now, r.beat_at),
+        )
         for r in rows
     ]
+
+
+def _seconds_since(now: dt.datetime, then: dt.datetime | None) -> float | None:
+    then = aware(then)
+    return None if then is None else (now - then).total_seconds()
 
 
 def release_orphan(db: Database, orphan: Orphan) -> bool:

@@ -168,3 +168,10 @@ def test_merging_a_page_twice_is_idempotent(db: Database) -> None:
         assert conn.execute(select(func.count()).select_from(resources)).scalar_one() == 2
         row = conn.execute(select(shards).where(shards.c.id == shard_id)).one()
     assert (row.status, row.items) == ("ok", 2)
+
+
+def test_a_run_still_being_planned_is_not_closed(db: Database) -> None:
+    run_id = create_run(db, "collect", {"executor": "celery"})  # its shards are not saved yet
+
+    assert finalize_run(db, run_id) is None
+    assert finalize_run(db, run_id, allow_empty=True) == "ok"  # its planner found nothing
