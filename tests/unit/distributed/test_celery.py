@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,10 +20,12 @@ from estate.distributed.dispatch import CeleryDispatcher, send_unsent
 from estate.distributed.follow import RemoteCollection
 from estate.distributed.worker import WorkerRuntime
 from estate.engine.run import Collection, CollectRequest
+from estate.store import jobs as store_jobs
 from estate.store.database import Database
+from estate.store.jobs import NewItem
 from estate.store.runs import load_run, load_shards
 from tests.support import session_in
-from tests.unit.distributed.test_worker import REGIONS, TYPES, regions_of
+from tests.unit.distributed.test_worker import REGIONS, TYPES, Stamp, regions_of
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def test_the_app_acknowledges_late_takes_one_message_per_thread_and_keeps_no_res
     assert conf.accept_content == ["json"]
 
 
-def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run(
+def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_job(
     config: Config, db: Database
 ) -> None:
     app = make_app(config)
@@ -82,6 +85,7 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run(
     assert message["headers"]["task"] == TASK_SHARD
     assert json.loads(base64.b64decode(message["body"]))[:2] == [[run_id, shard.id], {}]
 
+    kind = Stamp()
     runtime = WorkerRuntime(
         config,
         db,
@@ -89,7 +93,11 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run(
         lambda: SessionFactory(AwsSettings()),
         concurrency=3,
         region_discovery=regions_of,
+        kinds={"stamp": kind}.__getitem__,
     )
+    items = [NewItem(f"{g}{i}", f"{g}/eu-west-1/sqs", {}) for g in ("ok", "bad") for i in range(2)]
+    job_id = store_jobs.create_job(db, "stamp", "stamp things", {}, items)
+    store_jobs.start_job(db, job_id)
     register_tasks(app, runtime)
     runtime.start()
     events: list[tuple[str, Any]] = []
@@ -104,6 +112,12 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run(
     try:
         with start_worker(app, pool="threads", concurrency=3, perform_ping_check=False):
             remote.follow(run_id, set())
+            for grp in ("ok/eu-west-1/sqs", "bad/eu-west-1/sqs"):  # a job group is a message too
+                dispatcher.send_group(job_id, grp)
+            deadline = time.monotonic() + 60
+            while store_jobs.item_counts(db, job_id) != {"done": 3, "failed": 1}:
+                assert time.monotonic() < deadline, store_jobs.item_counts(db, job_id)
+                time.sleep(0.1)
     finally:
         runtime.stop()
 

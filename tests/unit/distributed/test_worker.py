@@ -299,3 +299,21 @@ def test_a_job_group_runs_its_kinds_code_on_a_worker(config: Config, db: Databas
     assert store_jobs.item_counts(db, job_id) == {"done": 4, "failed": 2}
     failed = store_jobs.load_items(db, job_id, status="failed")
     assert {i.error for i in failed} == {"RuntimeError: AccessDenied"}
+
+
+def test_a_run_whose_messages_were_lost_is_resumed_on_the_workers(
+    config: Config, db: Database, messages: Messages, runtimes: list[WorkerRuntime]
+) -> None:
+    run_id = plan(config, db, messages)
+    messages.deliver(*runtimes, limit=4)
+    messages.queue.clear()  # the broker lost what was queued (or the run was stopped)
+    assert load_run(db, run_id)["status"] == "running"
+
+    remote = RemoteCollection(
+        config, db, factory(), messages, sleep=lambda s: messages.deliver(*runtimes)
+    )
+    summary = remote.run(CollectRequest(resume=str(run_id)))
+
+    assert (summary.run_id, summary.status) == (run_id, "ok")
+    run = load_run(db, run_id)
+    assert (run["shards_ok"], run["resumes"], run["scope"]["executor"]) == (12, 1, "celery")
