@@ -72,6 +72,14 @@ def run_figures(conn: Connection, run_id: int) -> dict[str, Any]:
     return figures
 
 
+def with_progress(db: Database, record: dict[str, Any]) -> dict[str, Any]:
+    """A run's record; while it runs, with its figures so far (shards, resources, calls)."""
+    if record["status"] != "running":
+        return record
+    with db.read() as conn:
+        return {**record, **run_figures(conn, record["run"])}
+
+
 def status_of(figures: Mapping[str, Any]) -> str:
     if not figures["shards_failed"]:
         return "ok"

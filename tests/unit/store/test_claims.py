@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from estate.store.database import Database
-from estate.store.figures import finalize_run, save_calls
+from estate.store.figures import finalize_run, save_calls, with_progress
 from estate.store.merge import complete_shard
 from estate.store.runs import (
     ShardLost,
@@ -175,3 +175,18 @@ def test_a_run_still_being_planned_is_not_closed(db: Database) -> None:
 
     assert finalize_run(db, run_id) is None
     assert finalize_run(db, run_id, allow_empty=True) == "ok"  # its planner found nothing
+
+
+def test_a_run_going_on_shows_its_figures_so_far(db: Database) -> None:
+    run_id, (a, _) = _run(db, "ec2:vpc", "ec2:subnet")
+    claimed = claim_shard(db, a, "w1")
+    assert claimed is not None
+    save_page(db, a, [resource("vpc-1")], None, claim=claimed.attempts)
+    complete_shard(db, claimed, claim=claimed.attempts)
+    save_calls(db, run_id, "w1", {"api_calls": 2})
+
+    record = with_progress(db, load_run(db, run_id))
+
+    assert record["status"] == "running"
+    assert (record["shards_ok"], record["shards_total"], record["resources"]) == (1, 2, 1)
+    assert record["api_calls"] == 2
