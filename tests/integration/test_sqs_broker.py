@@ -100,3 +100,4 @@ def test_shards_travel_through_an_sqs_queue(
         attributes["ApproximateNumberOfMessagesNotVisible"],
     )
     assert left == ("0", "0")  # every message taken and acknowledged (deleted)
+    assert dispatcher.waiting() == 0  # the reconciler can count an SQS queue too

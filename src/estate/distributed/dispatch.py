@@ -14,7 +14,14 @@ from estate.engine.plan import schedule
 from estate.engine.shardwork import account_of, weight
 from estate.store.database import Database
 from estate.store.figures import finalize_run
-from estate.store.workers import mark_sent, orphaned_shards, release_orphan, unsent_shards
+from estate.store.workers import (
+    forget_sent,
+    mark_sent,
+    orphaned_shards,
+    release_orphan,
+    sent_before,
+    unsent_shards,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +32,10 @@ class Dispatcher(Protocol):
     def send_shard(self, run_id: int, shard_id: int) -> None: ...
 
     def send_group(self, job_id: int, grp: str) -> None: ...
+
+    def waiting(self) -> int | None:
+        """Messages in the queue that no worker took yet; None when the broker cannot say."""
+        ...
 
 
 class CeleryDispatcher:
@@ -38,6 +49,17 @@ class CeleryDispatcher:
 
     def send_group(self, job_id: int, grp: str) -> None:
         self.app.send_task(TASK_GROUP, args=[job_id, grp], queue=QUEUE)
+
+    def waiting(self) -> int | None:
+        try:
+            with self.app.connection_for_write() as conn:
+                declared = conn.default_channel.queue_declare(
+                    queue=QUEUE, durable=True, auto_delete=False
+                )
+                return int(declared.message_count)
+        except Exception as exc:  # a broker that cannot count: resend nothing on a guess
+            log.debug("cannot count the queue's messages: %s", exc)
+            return None
 
 
 def send_unsent(
@@ -56,6 +78,7 @@ def send_unsent(
 @dataclass(frozen=True)
 class Reconciled:
     released: int = 0  # running shards of dead workers, back to pending
+    lost: int = 0  # pending shards whose message left the queue but reached no claim
     sent: int = 0  # messages sent for pending shards that had none
     closed: tuple[int, ...] = ()  # runs this call finished
 
@@ -77,6 +100,13 @@ def reconcile(
                 silent,
             )
             released += 1
+    lost = 0
+    # A worker that died between taking a message and claiming its shard leaves the shard
+    # pending with no message: once the queue is empty, a shard pending since long before
+    # was not waiting in it.
+    if sent_before(db, run_ids, stale_after) and dispatcher.waiting() == 0:
+        lost = forget_sent(db, run_ids, stale_after)
+        log.warning("%d pending shards lost their messages; sending them again", lost)
     sent = sum(send_unsent(db, dispatcher, run_id) for run_id in run_ids)
     closed = tuple(run_id for run_id in run_ids if finalize_run(db, run_id) is not None)
-    return Reconciled(released, sent, closed)
+    return Reconciled(released, lost, sent, closed)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from estate.store.database import Database
 from estate.store.runs import ShardRow, shard_row
@@ -167,6 +167,33 @@ def mark_sent(db: Database, shard_ids: Sequence[int]) -> None:
                 .where(shards.c.id.in_(list(shard_ids[start : start + 500])))
                 .values(enqueued_at=now)
             )
+
+
+def _sent_long_ago(conn: Any, run_ids: Sequence[int], seconds: float) -> Any:
+    cutoff = db_now(conn) - dt.timedelta(seconds=seconds)
+    return and_(
+        shards.c.run_id.in_(list(run_ids)),
+        shards.c.status == "pending",
+        shards.c.enqueued_at < cutoff,
+    )
+
+
+def sent_before(db: Database, run_ids: Sequence[int], seconds: float) -> int:
+    """Pending shards of these runs whose message was sent more than `seconds` ago."""
+    if not run_ids:
+        return 0
+    with db.read() as conn:
+        where = _sent_long_ago(conn, run_ids, seconds)
+        return int(conn.execute(select(func.count()).where(where)).scalar_one())
+
+
+def forget_sent(db: Database, run_ids: Sequence[int], seconds: float) -> int:
+    """Mark those shards unsent again (their messages are gone): how many."""
+    if not run_ids:
+        return 0
+    with db.write() as conn:
+        where = _sent_long_ago(conn, run_ids, seconds)
+        return int(conn.execute(update(shards).where(where).values(enqueued_at=None)).rowcount)
 
 
 def running_runs(db: Database, executor: str | None = None) -> list[int]:

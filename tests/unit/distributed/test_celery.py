@@ -77,7 +77,9 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_j
     dispatcher = CeleryDispatcher(app)
     run_id, _ = Collection(config, db, SessionFactory(AwsSettings())).plan(CollectRequest())
 
+    assert dispatcher.waiting() == 0
     assert send_unsent(db, dispatcher, run_id) == 1  # the account's discovery shard
+    assert dispatcher.waiting() == 1
     (queued,) = redis.Redis.from_url(config.broker_url or "").lrange(QUEUE, 0, -1)
     message = json.loads(queued)
     (shard,) = load_shards(db, run_id)
@@ -121,6 +123,7 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_j
     finally:
         runtime.stop()
 
+    assert dispatcher.waiting() == 0
     run = load_run(db, run_id)
     # discovery + s3 + 2 regional types x 2 regions, run by the worker's threads
     assert (run["status"], run["shards_ok"], run["resources"]) == ("ok", 6, 2)

@@ -49,6 +49,9 @@ class Messages:
     def send_group(self, job_id: int, grp: str) -> None:
         self.queue.append(("group", job_id, grp))
 
+    def waiting(self) -> int:
+        return len(self.queue)
+
     def deliver(self, *runtimes: WorkerRuntime, limit: int | None = None) -> int:
         """Hand messages round-robin to the runtimes; how many were handled."""
         handled = 0
@@ -195,7 +198,7 @@ def test_a_dead_workers_shard_is_sent_again_and_resumes_from_its_page(
     assert load_run(db, run_id)["status"] == "running"  # waits for the dead worker's shard
 
     repaired = reconcile(db, messages, [run_id], stale_after=30)
-    assert (repaired.released, repaired.sent) == (1, 1)
+    assert (repaired.released, repaired.lost, repaired.sent) == (1, 0, 1)
     resumed: list[str | None] = []
     original = runtimes[0]._collect
 
@@ -317,3 +320,20 @@ def test_a_run_whose_messages_were_lost_is_resumed_on_the_workers(
     assert (summary.run_id, summary.status) == (run_id, "ok")
     run = load_run(db, run_id)
     assert (run["shards_ok"], run["resumes"], run["scope"]["executor"]) == (12, 1, "celery")
+
+
+def test_a_shard_whose_message_died_with_a_worker_before_its_claim_is_sent_again(
+    config: Config, db: Database, messages: Messages, runtimes: list[WorkerRuntime]
+) -> None:
+    run_id = plan(config, db, messages)
+    messages.deliver(*runtimes, limit=2)  # discovery done: the collection shards are queued
+    messages.queue.popleft()  # taken by a worker that died before claiming its shard
+
+    assert reconcile(db, messages, [run_id], stale_after=0).lost == 0  # others still queued
+    messages.deliver(*runtimes)
+    assert load_run(db, run_id)["status"] == "running"
+    repaired = reconcile(db, messages, [run_id], stale_after=0)  # the queue is empty now
+    assert (repaired.lost, repaired.sent) == (1, 1)
+    messages.deliver(*runtimes)
+
+    assert load_run(db, run_id)["status"] == "ok"
