@@ -56,18 +56,18 @@ def worker(
         concurrency=threads,
     )
     register_tasks(app, runtime)
+    celery_worker = app.Worker(
+        pool="threads",
+        concurrency=threads,
+        hostname=f"estate-{runtime.id.split(':')[1]}@{socket.gethostname()}",
+        loglevel="INFO" if verbose else "WARNING",
+        quiet=not verbose,
+        without_heartbeat=True,  # liveness is the store's heartbeat, not Celery's events
+        without_gossip=True,
+        without_mingle=True,
+    )
     runtime.start()
     try:
-        celery_worker = app.Worker(
-            pool="threads",
-            concurrency=threads,
-            hostname=f"estate-{runtime.id.split(':')[1]}@{socket.gethostname()}",
-            loglevel="INFO" if verbose else "WARNING",
-            quiet=not verbose,
-            without_heartbeat=True,
-            without_gossip=True,
-            without_mingle=True,
-        )
         celery_worker.start()
     finally:
         runtime.stop()

@@ -136,11 +136,13 @@ class WorkerRuntime:
         if done.released or done.closed:
             log.info("worker %s: reconciled %s", self.id, done)
         with self._lock:
+            jobs = list(self._jobs)
+        ended = [j for j in jobs if store_jobs.load_job(self.db, j).status != "running"]
+        with self._lock:
             for run_id in [r for r in self._runs if r not in live]:
                 del self._runs[run_id]
-            for job_id in list(self._jobs):
-                if store_jobs.load_job(self.db, job_id).status != "running":
-                    del self._jobs[job_id]
+            for job_id in ended:
+                self._jobs.pop(job_id, None)
 
     # -- shards -----------------------------------------------------------------------------
 
