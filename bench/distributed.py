@@ -139,17 +139,22 @@ def main() -> None:
           f"{len(ready['accounts'])} accounts x {len(ready['regions'])} regions {ready['counts']}; "
           f"latency {args.latency} s, limits x{args.limit_scale}, "
           f"{args.concurrency} threads per process")  # fmt: skip
-    modes: list[tuple[str, int]] = [("local", 0)]
-    modes += [(f"{n} workers", n) for n in map(int, args.workers.split(","))]
+    # (name, workers, threads per process): local twice, to tell threads from processes
+    counts = [int(n) for n in args.workers.split(",")]
+    modes = [
+        ("local", 0, args.concurrency),
+        (f"local x{counts[0]}", 0, counts[0] * args.concurrency),
+    ]
+    modes += [(f"{n} workers", n, args.concurrency) for n in counts]
     reference: dict[str, str] | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="estate-bench-dist-") as tmp:
-            for name, n in modes:
+            for name, n, threads in modes:
                 workdir = Path(tmp) / name.replace(" ", "-")
                 workdir.mkdir()
                 env = env_for_emulator(workdir / "state")
                 with fresh_pg_database(pg) as store, fresh_redis_db(redis) as broker:
-                    extra: dict[str, Any] = {"store": store}
+                    extra: dict[str, Any] = {"store": store, "concurrency": threads}
                     if n:
                         extra.update(executor="celery", broker_url=broker, heartbeat=5)
                     config = write_config(workdir / "estate.yaml", ready, args, **extra)
@@ -170,7 +175,8 @@ def main() -> None:
                 bound, busiest = rate_limit_bound(seen)
                 reference = reference if reference is not None else found
                 differ = len(set(reference.items()) ^ set(found.items()))
-                print(f"{name:>10}: {wall:6.1f} s wall ({figures['seconds']:.1f} s run), "
+                label = f"{name} ({f'{n} x ' if n else ''}{threads} threads)"
+                print(f"{label:>28}: {wall:6.1f} s wall ({figures['seconds']:.1f} s run), "
                       f"{figures['resources']:,} resources, {figures['api_calls']:,} API calls, "
                       f"{after['throttled'] - before['throttled']:,} throttled; bound "
                       f"{bound:.1f} s ({busiest}), bound/actual {bound / wall:.2f}; "
