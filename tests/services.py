@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -78,3 +79,16 @@ def fresh_redis_db(url: str) -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+def sleep_until(seconds: float) -> Callable[[float], None]:
+    """A sleep for loops that wait on workers: fails the test after `seconds` instead of
+    waiting forever."""
+    deadline = time.monotonic() + seconds
+
+    def sleep(interval: float) -> None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {seconds} s")
+        time.sleep(interval)
+
+    return sleep

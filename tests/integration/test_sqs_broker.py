@@ -21,6 +21,7 @@ from estate.distributed.worker import WorkerRuntime
 from estate.engine.run import CollectRequest
 from estate.store.database import Database
 from estate.store.runs import load_shards
+from tests.services import sleep_until
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +72,12 @@ def test_shards_travel_through_an_sqs_queue(
     )
     register_tasks(app, runtime)
     remote = RemoteCollection(
-        config, db, SessionFactory(AwsSettings(config.endpoint_url)), dispatcher, poll=0.2
+        config,
+        db,
+        SessionFactory(AwsSettings(config.endpoint_url)),
+        dispatcher,
+        poll=0.2,
+        sleep=sleep_until(120),
     )
     runtime.start()
     try:

@@ -56,10 +56,10 @@ class Runtime(Protocol):
 def register_tasks(app: Any, runtime: Runtime) -> None:
     """The worker's tasks: thin, all they do is in the runtime (worker.py)."""
 
-    @app.task(name=TASK_SHARD)
+    @app.task(name=TASK_SHARD, shared=False)  # bound to this runtime, not every app
     def collect_shard(run_id: int, shard_id: int) -> None:
         runtime.collect_shard(int(run_id), int(shard_id))
 
-    @app.task(name=TASK_GROUP)
+    @app.task(name=TASK_GROUP, shared=False)
     def run_job_group(job_id: int, grp: str) -> None:
         runtime.run_job_group(int(job_id), str(grp))

@@ -24,6 +24,7 @@ from estate.store import jobs as store_jobs
 from estate.store.database import Database
 from estate.store.jobs import NewItem
 from estate.store.runs import load_run, load_shards
+from tests.services import sleep_until
 from tests.support import session_in
 from tests.unit.distributed.test_worker import REGIONS, TYPES, Stamp, regions_of
 
@@ -110,6 +111,7 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_j
         dispatcher,
         listener=lambda e, d: events.append((e, d)),
         poll=0.1,
+        sleep=sleep_until(120),
     )
     try:
         with start_worker(app, pool="threads", concurrency=3, perform_ping_check=False):
