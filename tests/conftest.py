@@ -8,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from tests import services
+
 
 @pytest.fixture(autouse=True)
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -41,3 +43,17 @@ def aws() -> Iterator[None]:
     """An in-process moto for the duration of one test."""
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A flushed database on the test Redis server (skip, or fail in CI, when there is none)."""
+    with services.fresh_redis_db(services.redis_url()) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new empty database on the test PostgreSQL server, dropped afterwards."""
+    with services.fresh_pg_database(services.pg_url()) as url:
+        yield url

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -36,7 +44,13 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_THROTTLE_BUDGET": "throttle_budget",
     "ESTATE_RATE_SCALE": "rate_scale",
     "ESTATE_PROFILE": "profile",
+    "ESTATE_EXECUTOR": "executor",
+    "ESTATE_BROKER_URL": "broker_url",
+    "ESTATE_RATE_LIMIT_URL": "rate_limit_url",
+    "ESTATE_HEARTBEAT": "heartbeat",
 }
+BROKER_SCHEMES = ("redis", "rediss", "sqs")
+REDIS_SCHEMES = ("redis", "rediss")
 
 
 class AccountConfig(BaseModel):
@@ -93,8 +107,14 @@ class Config(BaseModel):
     # Multiplies the built-in API rate limits: below 1 when other tools share the accounts'
     # limits (or a simulated AWS has lower ones), above 1 where AWS raised them for you.
     rate_scale: Annotated[float, Field(gt=0, le=100)] = 1.0
-    executor: Literal["local"] = "local"
     session_duration: Annotated[int, Field(ge=900, le=43200)] = 3600
+    # Many workers: `celery` sends each shard to `estate worker` processes through the broker;
+    # they share the PostgreSQL store and, in Redis, the API rate limits.
+    executor: Literal["local", "celery"] = "local"
+    broker_url: Annotated[str | None, Field(validate_default=True)] = None
+    broker_options: dict[str, Any] = Field(default_factory=dict)  # kombu transport options
+    rate_limit_url: Annotated[str | None, Field(validate_default=True)] = None
+    heartbeat: Annotated[float, Field(gt=0, le=3600)] = 10.0  # seconds between worker beats
 
     @field_validator("store")
     @classmethod
@@ -108,6 +128,43 @@ class Config(BaseModel):
                 f"unsupported database {url.get_backend_name()!r} in {value!r} "
                 f"(supported: {', '.join(SUPPORTED_STORES)})"
             )
+        return value
+
+    @field_validator("executor")
+    @classmethod
+    def _executor(cls, value: str, info: ValidationInfo) -> str:
+        store = info.data.get("store")
+        if value == "celery" and store and make_url(store).get_backend_name() != "postgresql":
+            raise ValueError(
+                "celery needs a PostgreSQL store (store: postgresql+psycopg://...): "
+                "workers on several machines share it"
+            )
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("executor") == "celery":
+                raise ValueError("required with executor: celery (redis://HOST:6379/0 or sqs://)")
+            return value
+        if _scheme(value) not in BROKER_SCHEMES:
+            raise ValueError(f"must be a redis://, rediss:// or sqs:// URL, got {_shown(value)!r}")
+        return value
+
+    @field_validator("rate_limit_url")
+    @classmethod
+    def _rate_limits(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            broker = info.data.get("broker_url")
+            if info.data.get("executor") == "celery" and broker and _scheme(broker) == "sqs":
+                raise ValueError(
+                    "required with executor: celery and an sqs:// broker: a redis:// URL "
+                    "where workers share the API rate limits"
+                )
+            return value
+        if _scheme(value) not in REDIS_SCHEMES:
+            raise ValueError(f"must be a redis:// or rediss:// URL, got {_shown(value)!r}")
         return value
 
     @field_validator("endpoint_url")
@@ -161,6 +218,16 @@ class Config(BaseModel):
         return value
 
     @property
+    def shared_limits_url(self) -> str | None:
+        """Where API rate limits are shared across processes: rate_limit_url, else a Redis
+        broker's URL with executor: celery; None keeps them in this process."""
+        if self.rate_limit_url:
+            return self.rate_limit_url
+        if self.executor == "celery" and self.broker_url and _scheme(self.broker_url) != "sqs":
+            return self.broker_url
+        return None
+
+    @property
     def per_account(self) -> int:
         """Shards of one account in flight at once: by default half the global cap."""
         return self.concurrency_per_account or max(1, self.concurrency // 2)
@@ -172,6 +239,15 @@ class Config(BaseModel):
                 return account.role_arn
             account = account.id
         return f"arn:aws:iam::{account}:role/{self.role_name}"
+
+
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+def _shown(url: str) -> str:
+    """A URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, Any]:

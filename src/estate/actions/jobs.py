@@ -9,10 +9,12 @@ A job kind (tag, s3copy, ...) is an object with:
   `report(event, data)` for progress. Raising fails only that group's unfinished items.
 - `figures(ctx, job)`: the job's figures for `estate jobs` and the summary.
 A module names its kind in RUNNERS with a `resume_job(ctx, job) -> exit code` function, so
-listing jobs does not import every kind's dependencies.
+listing jobs does not import every kind's dependencies, and in KINDS with its JobKind object,
+which a worker looks up to run one group of a job.
 
 A group is plain data (job id + group name), so a distributed executor can send each group
-to a worker as one message.
+to a worker as one message; the worker has no CLI options, so a kind keeps in the job's
+`spec` everything its groups need.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ RUNNERS: dict[str, str] = {
     "tag": "estate.actions.tag:resume_job",
     "s3copy": "estate.s3copy.copier:resume_job",
     "s3grant": "estate.s3copy.grant:resume_job",
+}
+
+# The JobKind object of each kind: what `estate worker` calls `run_group` on.
+KINDS: dict[str, str] = {
+    "tag": "estate.actions.tag:KIND",
+    "s3copy": "estate.s3copy.copier:KIND",
+    "s3grant": "estate.s3copy.grant:KIND",
 }
 
 Report = Callable[[str, Any], None]
@@ -127,10 +136,20 @@ def fail_group(db: Database, task: GroupTask, exc: BaseException) -> None:
 Runner = Callable[[JobContext, JobRow], int]
 
 
-def runner(kind: str) -> Runner:
-    target = RUNNERS.get(kind)
+def _load(registry: dict[str, str], kind: str) -> Any:
+    target = registry.get(kind)
     if target is None:
         raise InputError(f"job kind {kind!r} cannot be resumed by this version of estate")
     module, _, name = target.partition(":")
-    fn: Runner = getattr(importlib.import_module(module), name)
+    return getattr(importlib.import_module(module), name)
+
+
+def runner(kind: str) -> Runner:
+    fn: Runner = _load(RUNNERS, kind)
     return fn
+
+
+def job_kind(kind: str) -> JobKind:
+    """The JobKind object of a kind's name (imports its module)."""
+    found: JobKind = _load(KINDS, kind)
+    return found

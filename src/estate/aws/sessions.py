@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from estate.aws.errors import ErrorKind, classify, describe
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.aws.stats import CallStats
-from estate.engine.ratelimit import BucketKey, RateLimiter, category_of
+from estate.engine.ratelimit import BucketKey, Limiter, category_of
 from estate.errors import AwsError, EndpointError, EstateError, InputError
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class AccountSession:
         settings: AwsSettings,
         stats: CallStats,
         credentials: AssumedRoleCredentials | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         policy: RetryPolicy | None = None,
     ) -> None:
         self.account_id = account_id
@@ -206,7 +206,7 @@ class SessionFactory:
         settings: AwsSettings,
         stats: CallStats | None = None,
         base: botocore.session.Session | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         policy: RetryPolicy | None = None,
     ) -> None:
         self.settings = settings

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from estate.aws.sessions import SessionFactory
 from estate.cli.options import (
     ConfigOpt,
     LogConfigOpt,
@@ -19,8 +20,10 @@ from estate.cli.options import (
 from estate.cli.progress import CollectProgress
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
+from estate.config import Config
 from estate.engine.run import Collection, CollectRequest, RunSummary
 from estate.resources.registry import get_spec
+from estate.store.database import Database
 
 
 def _split(value: str | None) -> list[str]:
@@ -55,9 +58,38 @@ def collect(
         accounts=_split(accounts), regions=_split(regions), types=_split(types), resume=resume
     )
     with CollectProgress(render_stderr()) as progress:
-        summary = Collection(cfg, db, factory, listener=progress.listener).run(request)
+        if cfg.executor == "celery":
+            summary = _collect_on_workers(cfg, db, factory, request, progress)
+        else:
+            summary = Collection(cfg, db, factory, listener=progress.listener).run(request)
     print_summary(render_stdout(), summary)
     raise typer.Exit(summary.exit_code)
+
+
+def _collect_on_workers(
+    cfg: Config,
+    db: Database,
+    factory: SessionFactory,
+    request: CollectRequest,
+    progress: CollectProgress,
+) -> RunSummary:
+    """Plan, send every shard to the workers, follow them to the end. Ctrl-C stops following,
+    not the run."""
+    from estate.distributed.app import make_app
+    from estate.distributed.dispatch import CeleryDispatcher
+    from estate.distributed.follow import RemoteCollection
+
+    remote = RemoteCollection(
+        cfg, db, factory, CeleryDispatcher(make_app(cfg)), listener=progress.listener
+    )
+    try:
+        return remote.run(request)
+    except KeyboardInterrupt:
+        render_stderr().print(
+            "estate: stopped following; the workers go on with the run (estate runs)",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
 
 
 def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None:

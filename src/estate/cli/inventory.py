@@ -18,6 +18,7 @@ from estate.inventory.arns import check_arn
 from estate.resources.registry import get_spec
 from estate.store import queries
 from estate.store.database import Database
+from estate.store.figures import with_progress
 from estate.store.runs import load_run, load_runs
 
 ArnArg = Annotated[str, typer.Argument(help="The resource's ARN.")]
@@ -179,7 +180,8 @@ def runs(
 ) -> None:
     """Past runs: when, status, shards ok/failed, resources, changes, API figures."""
     cfg = prepare(config)
-    records = load_runs(open_store(cfg), limit)
+    db = open_store(cfg)
+    records = [with_progress(db, r) for r in load_runs(db, limit)]  # runs going on: so far
     if fmt == Format.table:
         rows = [
             {

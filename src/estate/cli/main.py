@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.cli import collect, inventory, jobs, policy, s3, tag
+from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
 from estate.errors import EstateError
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ app.command()(jobs.resume)
 app.command()(tag.tag)
 app.command("iam-policy")(policy.iam_policy)
 app.add_typer(s3.app, name="s3")
+app.command()(worker.worker)
 
 
 @app.command()

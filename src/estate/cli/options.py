@@ -12,7 +12,8 @@ from estate.aws.retry import RetryPolicy
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
 from estate.config import Config, load_config
-from estate.engine.ratelimit import RateLimiter
+from estate.engine.ratelimit import Limiter, RateLimiter
+from estate.errors import ConfigError
 from estate.logsetup import setup_logging
 from estate.store.database import Database
 
@@ -47,7 +48,30 @@ def open_store(config: Config) -> Database:
     return Database(config.store)
 
 
-def session_factory(config: Config, profile: str | None = None) -> SessionFactory:
+def make_limiter(config: Config) -> Limiter:
+    """API rate limits: in Redis when processes share them (see Config.shared_limits_url),
+    else in this process."""
+    url = config.shared_limits_url
+    if url is None:
+        return RateLimiter(scale=config.rate_scale)
+    try:
+        from estate.engine.sharedrate import RedisRateLimiter
+    except ImportError as exc:
+        raise ConfigError(missing_extra("rate_limit_url", exc)) from None
+    return RedisRateLimiter(url, scale=config.rate_scale)
+
+
+def missing_extra(key: str, exc: ImportError) -> str:
+    return (
+        f"{key}: needs estate's distributed extra (pip install 'estate[distributed]'): "
+        f"{exc.name or exc} is not installed"
+    )
+
+
+def session_factory(
+    config: Config, profile: str | None = None, limiter: Limiter | None = None
+) -> SessionFactory:
+    """Sessions for a run; `limiter` shares rate limits with other factories (a worker's)."""
     settings = AwsSettings(
         endpoint_url=config.endpoint_url,
         profile=profile or config.profile,
@@ -58,6 +82,6 @@ def session_factory(config: Config, profile: str | None = None) -> SessionFactor
     return SessionFactory(
         settings,
         CallStats(),
-        limiter=RateLimiter(scale=config.rate_scale),
+        limiter=limiter or make_limiter(config),
         policy=RetryPolicy(throttle_budget=config.throttle_budget),
     )

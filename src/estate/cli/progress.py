@@ -52,6 +52,8 @@ class CollectProgress:
             self._phase(data)
         elif event == "shard":
             self._shard(data)
+        elif event == "note":
+            self.console.print(f"note: {data}", highlight=False, markup=False)
 
     def _phase(self, data: dict[str, Any]) -> None:
         self._done, self._total = 0, data["shards"]

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 # Published EC2 API limits per account and region: (burst, refill per second).
 # Everything else starts from DEFAULT_SEEDS and may climb to CEILING_FACTOR x its seed.
@@ -120,6 +120,24 @@ class TokenBucket:
 
     def on_success(self) -> None:
         self.rate = min(self.ceiling, self.rate + self.ceiling * INCREASE)
+
+
+class Limiter(Protocol):
+    """What sessions need of a rate limiter: this module's, or sharedrate's (in Redis)."""
+
+    @property
+    def clock(self) -> Callable[[], float]: ...
+
+    @property
+    def sleep(self) -> Callable[[float], None]: ...
+
+    def acquire(self, key: BucketKey) -> float: ...
+
+    def on_throttle(self, key: BucketKey) -> None: ...
+
+    def on_success(self, key: BucketKey) -> None: ...
+
+    def snapshot(self) -> dict[BucketKey, tuple[float, float, int]]: ...
 
 
 @dataclass

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from estate.inventory.diff import changed_fields, diff_states
 from estate.store.database import Database
-from estate.store.runs import ShardRow
+from estate.store.runs import ShardLost, ShardRow, fence
 from estate.store.schema import changes, resources, shards, staged
 from estate.store.timeutil import utcnow
 
@@ -56,11 +58,22 @@ def _change(run_id: int, at: Any, kind: str, rec: dict[str, Any], diff: dict[str
     }
 
 
-def complete_shard(db: Database, shard: ShardRow, now: Callable = utcnow) -> MergeOutcome:
+def complete_shard(
+    db: Database, shard: ShardRow, now: Callable = utcnow, *, claim: int | None = None
+) -> MergeOutcome:
     """Merge the shard's staged resources, mark unseen owned resources deleted, mark the shard
-    ok and drop its staging, all in one transaction. Does I/O."""
+    ok and drop its staging, all in one transaction. Does I/O.
+
+    With `claim`, the shard's row is locked first and must still be running under that claim,
+    else ShardLost and nothing changes: two processes never merge one shard."""
     at = now()
     with db.write() as conn:
+        if claim is not None:
+            held = conn.execute(
+                update(shards).where(fence(shard.id, claim)).values(finished_at=at)
+            ).rowcount
+            if not held:
+                raise ShardLost(f"shard {shard.key}: claimed by another process")
         seen, created, modified = _merge_staged(conn, shard, at)
         deleted = _mark_deleted(conn, shard, at)
         conn.execute(delete(staged).where(staged.c.shard_id == shard.id))
@@ -126,9 +139,18 @@ def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int,
                     modified += 1
             conn.execute(update(resources).where(resources.c.arn == rec["arn"]).values(**values))
         if new_rows:
-            conn.execute(insert(resources), new_rows)
+            _upsert_resources(conn, new_rows)
         if change_rows:
             conn.execute(insert(changes), change_rows)
+
+
+def _upsert_resources(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert new resources; one that appeared meanwhile (the same page merged twice) is
+    updated instead, so a merge is idempotent on the ARN."""
+    insert_for = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_for(resources)
+    updated = {c.name: stmt.excluded[c.name] for c in resources.c if c.name != "first_seen"}
+    conn.execute(stmt.on_conflict_do_update(index_elements=[resources.c.arn], set_=updated), rows)
 
 
 def _mark_deleted(conn: Connection, shard: ShardRow, at: Any) -> int:

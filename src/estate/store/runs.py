@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,6 +15,13 @@ from estate.inventory.normalize import Resource
 from estate.store.database import Database
 from estate.store.schema import runs, shards, staged
 from estate.store.timeutil import aware, iso, utcnow
+
+# The type of the shards that list an account's regions (`regions: all`): they own nothing.
+DISCOVERY_TYPE = "regions"
+
+
+class ShardLost(Exception):
+    """Another process has claimed this shard since we did (we looked dead): stop writing."""
 
 
 @dataclass(frozen=True)
@@ -33,13 +40,14 @@ class ShardRow:
     pages: int
     items: int
     error: str | None = None
+    owner: str | None = None  # the process that claimed it last
 
     @property
     def key(self) -> str:
         return f"{self.account}/{self.region}/{self.type}"
 
 
-def _shard(row: Any) -> ShardRow:
+def shard_row(row: Any) -> ShardRow:
     return ShardRow(
         id=row.id,
         run_id=row.run_id,
@@ -53,6 +61,7 @@ def _shard(row: Any) -> ShardRow:
         pages=row.pages,
         items=row.items,
         error=row.error,
+        owner=row.owner,
     )
 
 
@@ -68,18 +77,28 @@ def create_run(db: Database, kind: str, scope: dict[str, Any], now: Callable = u
         return int(key[0])
 
 
-def resume_run(db: Database, run_id: int) -> None:
+def resume_run(
+    db: Database, run_id: int, now: Callable = utcnow, *, executor: str | None = None
+) -> None:
+    """Reopen a run; `executor` (local, celery) records who runs it this time."""
     with db.write() as conn:
-        conn.execute(
-            update(runs)
-            .where(runs.c.id == run_id)
-            .values(status="running", finished_at=None, resumes=runs.c.resumes + 1)
-        )
-        # A shard left running by a killed process is picked up again from its token.
+        values: dict[str, Any] = {
+            "status": "running",
+            "finished_at": None,
+            "resumes": runs.c.resumes + 1,
+            "resumed_at": now(),
+        }
+        if executor is not None:
+            scope = conn.execute(select(runs.c.scope).where(runs.c.id == run_id)).scalar_one()
+            values["scope"] = {**(scope or {}), "executor": executor}
+        conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+        # A shard left running by a killed process is picked up again from its token; its
+        # new claim takes it from whoever still thinks they have it. Every unfinished shard
+        # is sent to the workers again (duplicates of queued messages find nothing to claim).
         conn.execute(
             update(shards)
-            .where(shards.c.run_id == run_id, shards.c.status.in_(("running", "failed")))
-            .values(status="pending")
+            .where(shards.c.run_id == run_id, shards.c.status != "ok")
+            .values(status="pending", owner=None, enqueued_at=None)
         )
 
 
@@ -151,6 +170,8 @@ class NewShard:
 
 
 def save_shards(db: Database, run_id: int, planned: Iterable[NewShard]) -> None:
+    """Add shards to a run; a shard the run already has (same account, region, type) is kept
+    as it is, so planning twice (a redelivered discovery) adds nothing."""
     rows = [
         {
             "run_id": run_id,
@@ -167,7 +188,10 @@ def save_shards(db: Database, run_id: int, planned: Iterable[NewShard]) -> None:
     ]
     if rows:
         with db.write() as conn:
-            conn.execute(insert(shards), rows)
+            stmt = _insert_for(conn)(shards).on_conflict_do_nothing(
+                index_elements=[shards.c.run_id, shards.c.account, shards.c.region, shards.c.type]
+            )
+            conn.execute(stmt, rows)
 
 
 def load_shards(db: Database, run_id: int, *, unfinished: bool = False) -> list[ShardRow]:
@@ -175,7 +199,7 @@ def load_shards(db: Database, run_id: int, *, unfinished: bool = False) -> list[
     if unfinished:
         query = query.where(shards.c.status != "ok")
     with db.read() as conn:
-        return [_shard(r) for r in conn.execute(query)]
+        return [shard_row(r) for r in conn.execute(query)]
 
 
 def shard_counts(db: Database, run_id: int) -> dict[str, int]:
@@ -188,6 +212,44 @@ def shard_counts(db: Database, run_id: int) -> dict[str, int]:
     return {status: n for status, n in rows}
 
 
+def load_shard(db: Database, shard_id: int) -> ShardRow | None:
+    with db.read() as conn:
+        row = conn.execute(select(shards).where(shards.c.id == shard_id)).first()
+    return shard_row(row) if row is not None else None
+
+
+def claim_shard(db: Database, shard_id: int, owner: str, now: Callable = utcnow) -> ShardRow | None:
+    """Take a pending shard for `owner`: the shard as claimed (its `attempts` is the claim,
+    which fenced writes name), or None when it is not pending (done, failed, or running
+    elsewhere) — so a message delivered twice runs its shard once."""
+    with db.write() as conn:
+        claimed = conn.execute(
+            update(shards)
+            .where(shards.c.id == shard_id, shards.c.status == "pending")
+            .values(
+                status="running",
+                owner=owner,
+                attempts=shards.c.attempts + 1,
+                started_at=now(),
+                finished_at=None,
+                error=None,
+                error_kind=None,
+            )
+        ).rowcount
+        if not claimed:
+            return None
+        row = conn.execute(select(shards).where(shards.c.id == shard_id)).one()
+    return shard_row(row)
+
+
+def fence(shard_id: int, claim: int | None) -> Any:
+    """The WHERE of a write to a shard: its id and, for a claimed shard, the claim."""
+    where = shards.c.id == shard_id
+    if claim is not None:
+        where = and_(where, shards.c.attempts == claim, shards.c.status == "running")
+    return where
+
+
 def start_shard(db: Database, shard_id: int, now: Callable = utcnow) -> None:
     with db.write() as conn:
         conn.execute(
@@ -197,10 +259,13 @@ def start_shard(db: Database, shard_id: int, now: Callable = utcnow) -> None:
         )
 
 
+def _insert_for(conn: Any) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT (PostgreSQL and SQLite alike)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
 def _upsert_staged(conn: Any, rows: Sequence[dict[str, Any]]) -> None:
-    dialect = conn.dialect.name
-    stmt_factory = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = stmt_factory(staged)
+    stmt = _insert_for(conn)(staged)
     stmt = stmt.on_conflict_do_update(
         index_elements=[staged.c.shard_id, staged.c.arn], set_={"record": stmt.excluded.record}
     )
@@ -208,10 +273,16 @@ def _upsert_staged(conn: Any, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def save_page(
-    db: Database, shard_id: int, records: Sequence[Resource], next_token: str | None
+    db: Database,
+    shard_id: int,
+    records: Sequence[Resource],
+    next_token: str | None,
+    *,
+    claim: int | None = None,
 ) -> None:
     """Stage a page's resources and the token of the next page, in one transaction, so a
-    resumed shard neither loses nor repeats a page."""
+    resumed shard neither loses nor repeats a page. With `claim`, ShardLost (and nothing
+    written) when the shard has been claimed again since."""
     with db.write() as conn:
         if records:
             # Within a page an ARN may repeat (an emulator's pages may overlap): last one wins.
@@ -220,23 +291,34 @@ def save_page(
                 conn,
                 [{"shard_id": shard_id, "arn": a, "record": r.__dict__} for a, r in by_arn.items()],
             )
-        conn.execute(
+        saved = conn.execute(
             update(shards)
-            .where(shards.c.id == shard_id)
+            .where(fence(shard_id, claim))
             .values(
                 page_token=next_token,
                 pages=shards.c.pages + 1,
                 items=select(func.count()).where(staged.c.shard_id == shard_id).scalar_subquery(),
             )
-        )
+        ).rowcount
+        if not saved:
+            raise ShardLost(f"shard {shard_id}: claimed by another process")
 
 
-def fail_shard(db: Database, shard_id: int, error: str, kind: str, now: Callable = utcnow) -> None:
-    """Record a failure. Staged pages and the token stay, so a resume continues from there."""
+def fail_shard(
+    db: Database,
+    shard_id: int,
+    error: str,
+    kind: str,
+    now: Callable = utcnow,
+    *,
+    claim: int | None = None,
+) -> None:
+    """Record a failure. Staged pages and the token stay, so a resume continues from there.
+    With `claim`, nothing happens when the shard has been claimed again since."""
     with db.write() as conn:
         conn.execute(
             update(shards)
-            .where(shards.c.id == shard_id)
+            .where(fence(shard_id, claim))
             .values(status="failed", error=error[:2000], error_kind=kind, finished_at=now())
         )
 

@@ -36,6 +36,7 @@ runs = Table(
     Column("figures", Json, nullable=False),
     Column("resumes", Integer, nullable=False, default=0),
     Column("error", Text),
+    Column("resumed_at", DateTime(timezone=True)),  # when the latest resume began
 )
 
 shards = Table(
@@ -56,6 +57,11 @@ shards = Table(
     Column("error_kind", String(16)),
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
+    # The process that claimed the shard (a worker id); `attempts` is the claim's number, and
+    # every write of a shard's progress names it, so a process whose claim was taken over
+    # (it seemed dead) can no longer write.
+    Column("owner", String(128)),
+    Column("enqueued_at", DateTime(timezone=True)),  # when a message for it was last sent
     UniqueConstraint("run_id", "account", "region", "type", name="uq_shards_key"),
 )
 
@@ -79,6 +85,30 @@ resources = Table(
     Column("deleted_at", DateTime(timezone=True)),
     Index("ix_resources_owner", "account", "shard_region", "type"),
     Index("ix_resources_type", "type", "account", "region"),
+)
+
+# Processes that run shards (`estate worker`, or a local `estate collect`): a shard running
+# under a worker whose heartbeat stopped is handed to another.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(128), primary_key=True),  # host:pid:random
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("concurrency", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("beat_at", DateTime(timezone=True), nullable=False),
+)
+
+# What each process asked of AWS for a run (API calls, throttles, ...): totals per process,
+# written by that process only, so many workers never update one row; a run's figure is the sum.
+run_calls = Table(
+    "run_calls",
+    metadata,
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("worker", String(128), primary_key=True),
+    Column("calls", Json, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # Pages a shard has collected but not yet merged: a shard's results reach `resources`

@@ -5,13 +5,15 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 
 from estate.errors import StoreError
 from estate.store import database as database_module
 from estate.store.database import Database, redact
+from estate.store.figures import run_figures
 from estate.store.runs import create_run, load_runs
-from estate.store.schema import metadata
+from estate.store.schema import metadata, run_calls, runs
+from estate.store.timeutil import utcnow
 
 
 def test_the_migration_creates_exactly_the_schema(db: Database) -> None:
@@ -21,7 +23,10 @@ def test_the_migration_creates_exactly_the_schema(db: Database) -> None:
     assert tables == set(metadata.tables)
     for name, table in metadata.tables.items():
         assert [c["name"] for c in inspector.get_columns(name)] == [c.name for c in table.columns]
-        assert {i["name"] for i in inspector.get_indexes(name)} == {i.name for i in table.indexes}
+        indexes = inspector.get_indexes(name)  # PostgreSQL lists a unique constraint's index too
+        assert {i["name"] for i in indexes if not i.get("duplicates_constraint")} == {
+            i.name for i in table.indexes
+        }
         assert [c["name"] for c in inspector.get_unique_constraints(name)] == [
             c.name for c in table.constraints if c.__class__.__name__ == "UniqueConstraint"
         ]
@@ -38,7 +43,7 @@ def test_opening_twice_is_a_no_op(
         raise AssertionError("migrated an up-to-date database")
 
     monkeypatch.setattr(database_module.command, "upgrade", no_upgrade)
-    again = Database(f"sqlite:///{tmp_path}/e.db")
+    again = Database(db.url)
     try:
         assert [r["run"] for r in load_runs(again)] == [run_id]
         with again.read() as conn:
@@ -72,3 +77,32 @@ def test_passwords_never_appear_in_messages() -> None:
 
     assert "s3cret" not in str(info.value)
     assert "s3cret" not in redact("postgresql://estate:s3cret@host/inventory")
+
+
+def test_upgrading_keeps_the_call_figures_of_earlier_runs(db: Database) -> None:
+    with db.engine.begin() as conn:
+        database_module.command.downgrade(database_module._alembic_config(conn), "0002")
+        conn.execute(
+            insert(runs).values(
+                kind="collect",
+                status="partial",
+                started_at=utcnow(),
+                scope={},
+                figures={"api_calls": 40, "throttles": 2, "shards_ok": 3},
+                resumes=0,
+            )
+        )
+        conn.execute(
+            insert(runs).values(
+                kind="collect", status="running", started_at=utcnow(), scope={}, figures={}
+            )
+        )
+
+    database_module.migrate(db.engine)
+
+    with db.read() as conn:
+        rows = conn.execute(select(run_calls.c.run_id, run_calls.c.calls)).all()
+        assert [(r, c["api_calls"], c["throttles"], c["retries"]) for r, c in rows] == [
+            (1, 40, 2, 0)
+        ]
+        assert run_figures(conn, 1)["api_calls"] == 40

@@ -1,0 +1,75 @@
+"""`estate worker`: a Celery worker that runs shards (and job groups) of any run in the store."""
+
+from __future__ import annotations
+
+import socket
+from typing import Annotated
+
+import typer
+
+from estate.cli.options import (
+    ConfigOpt,
+    LogConfigOpt,
+    ProfileOpt,
+    VerboseOpt,
+    make_limiter,
+    open_store,
+    prepare,
+    session_factory,
+)
+from estate.errors import ConfigError
+
+
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", "-n", min=1, max=1024, help="Threads (default: the config's)."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    profile: ProfileOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
+) -> None:
+    """Run shards sent by `estate collect` (executor: celery), until stopped (Ctrl-C, SIGTERM:
+    the shards in hand are finished first)."""
+    cfg = prepare(config, verbose, log_config)
+    if cfg.executor != "celery":
+        raise ConfigError(
+            f"{config or 'estate.yaml'}: executor: estate worker needs executor: celery "
+            "(and broker_url)"
+        )
+    from estate.distributed.app import make_app, register_tasks
+    from estate.distributed.dispatch import CeleryDispatcher
+    from estate.distributed.worker import WorkerRuntime
+
+    threads = concurrency or cfg.concurrency
+    db = open_store(cfg)
+    limiter = make_limiter(cfg)  # one per process: every run's sessions share it
+    app = make_app(cfg)
+    runtime = WorkerRuntime(
+        cfg,
+        db,
+        CeleryDispatcher(app),
+        lambda: session_factory(cfg, profile, limiter),
+        concurrency=threads,
+    )
+    register_tasks(app, runtime)
+    celery_worker = app.Worker(
+        pool="threads",
+        concurrency=threads,
+        hostname=f"estate-{runtime.id.split(':')[1]}@{socket.gethostname()}",
+        loglevel="INFO" if verbose else "WARNING",
+        quiet=not verbose,
+        without_heartbeat=True,  # liveness is the store's heartbeat, not Celery's events
+        without_gossip=True,
+        without_mingle=True,
+    )
+    runtime.start()
+    try:
+        celery_worker.start()
+    finally:
+        runtime.stop()
+        db.close()
+    raise typer.Exit(celery_worker.exitcode or 0)
