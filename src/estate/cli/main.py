@@ -77,9 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"estate: error: {exc}", highlight=False, markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("estate: interrupted; continue with --resume last", highlight=False)
+        err.print(f"estate: interrupted; {_how_to_continue(argv)}", highlight=False)
         return 130
     return result if isinstance(result, int) else 0
+
+
+def _how_to_continue(argv: Sequence[str] | None) -> str:
+    """Collections resume with `collect --resume`; jobs (tag, copies, grants) with `resume`."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    command = next((a for a in args if not a.startswith("-")), "")
+    if command == "collect":
+        return "continue with: estate collect --resume last"
+    if command in ("tag", "s3", "resume"):
+        return "continue with: estate resume last"
+    return "nothing was left half-done"
 
 
 def entrypoint() -> None:

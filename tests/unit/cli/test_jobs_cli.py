@@ -41,3 +41,18 @@ def test_resume_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     create_job(db, "mystery", "?", {})
     code, _, err = run(capsys, "resume", "last", "-c", str(config))
     assert code == 2 and "job kind 'mystery' cannot be resumed" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["collect", "-c", "x.yaml"], "estate collect --resume last"),
+        (["tag", "--set", "a=b", "--apply"], "estate resume last"),
+        (["s3", "copy", "s3://a", "s3://b", "--apply"], "estate resume last"),
+        (["resume", "last"], "estate resume last"),
+    ],
+)
+def test_an_interrupted_command_says_how_to_continue(argv: list[str], hint: str) -> None:
+    from estate.cli.main import _how_to_continue
+
+    assert _how_to_continue(argv).endswith(hint)
