@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from estate.errors import InputError
 from estate.store.database import Database
+from estate.store.refs import parse_ref
 from estate.store.schema import job_items, jobs
 from estate.store.timeutil import aware, iso, utcnow
 
@@ -327,14 +328,11 @@ def _job(row: Any, counts: dict[str, int]) -> JobRow:
 
 def load_job(db: Database, ref: str | int | None) -> JobRow:
     """A job by id, or the newest with 'last'/None. InputError when there is none."""
+    job_id = parse_ref(ref, "job")
     query = select(jobs)
-    if ref in (None, "last"):
+    if job_id is None:
         query = query.order_by(jobs.c.id.desc()).limit(1)
     else:
-        try:
-            job_id = int(ref)  # type: ignore[arg-type]
-        except ValueError:
-            raise InputError(f"not a job id: {ref!r} (a number, or 'last')") from None
         query = query.where(jobs.c.id == job_id)
     with db.read() as conn:
         row = conn.execute(query).first()

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from estate.errors import InputError
 from estate.inventory.normalize import Resource
 from estate.store.database import Database
+from estate.store.refs import parse_ref
 from estate.store.schema import runs, shards, staged
 from estate.store.timeutil import aware, iso, utcnow
 
@@ -137,14 +138,11 @@ def run_record(row: Any) -> dict[str, Any]:
 
 def load_run(db: Database, ref: str | int | None, kind: str = "collect") -> dict[str, Any]:
     """A run by id, or the newest with 'last'/None. InputError when there is none."""
+    run_id = parse_ref(ref, "run")
     query = select(runs)
-    if ref in (None, "last"):
+    if run_id is None:
         query = query.where(runs.c.kind == kind).order_by(runs.c.id.desc()).limit(1)
     else:
-        try:
-            run_id = int(ref)  # type: ignore[arg-type]
-        except ValueError:
-            raise InputError(f"not a run id: {ref!r} (a number, or 'last')") from None
         query = query.where(runs.c.id == run_id)
     with db.read() as conn:
         row = conn.execute(query).first()
