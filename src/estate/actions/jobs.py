@@ -8,20 +8,25 @@ A job kind (tag, s3copy, ...) is an object with:
   e.g. one account/region/service), marking each item in the store as it finishes, and calling
   `report(event, data)` for progress. Raising fails only that group's unfinished items.
 - `figures(ctx, job)`: the job's figures for `estate jobs` and the summary.
-A module names its kind in RUNNERS with a `resume_job(ctx, job) -> exit code` function, so
-listing jobs does not import every kind's dependencies, and in KINDS with its JobKind object,
-which a worker looks up to run one group of a job.
+- `combine(ctx, job, parts)`: the job's final figures from the figures each worker saved.
+- `finished(ctx, job)`: after the job closed (e.g. close the run its changes went under).
+- `close()`: let go of threads and connections.
+`KindBase` gives the defaults. A module names its kind in RUNNERS with a
+`resume_job(ctx, job) -> exit code` function, so listing jobs does not import every kind's
+dependencies, and in KINDS with an `open_kind(ctx, job) -> JobKind` function, which a worker
+calls to run groups of a job.
 
-A group is plain data (job id + group name), so a distributed executor can send each group
-to a worker as one message; the worker has no CLI options, so a kind keeps in the job's
-`spec` everything its groups need.
+A group is plain data (job id + group name), so with `executor: celery` each group goes to a
+worker as one message (distributed/jobs.py); the worker has no CLI options, so a kind keeps
+in the job's `spec` everything its groups need.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,11 +49,11 @@ RUNNERS: dict[str, str] = {
     "s3grant": "estate.s3copy.grant:resume_job",
 }
 
-# The JobKind object of each kind: what `estate worker` calls `run_group` on.
+# The function making each kind's JobKind for a job: what `estate worker` runs groups with.
+# Grants are not here: one policy, changed by the process that asked for it.
 KINDS: dict[str, str] = {
-    "tag": "estate.actions.tag:KIND",
-    "s3copy": "estate.s3copy.copier:KIND",
-    "s3grant": "estate.s3copy.grant:KIND",
+    "tag": "estate.actions.tag:open_kind",
+    "s3copy": "estate.s3copy.copier:open_kind",
 }
 
 Report = Callable[[str, Any], None]
@@ -64,6 +69,7 @@ class JobContext:
     out: Console  # results and the summary
     err: Console  # progress
     options: dict[str, Any] = field(default_factory=dict)  # per-invocation knobs
+    dispatcher: Any = None  # with executor: celery, where group messages go (default: broker)
 
 
 class JobKind(Protocol):
@@ -74,6 +80,55 @@ class JobKind(Protocol):
     def run_group(self, ctx: JobContext, job: JobRow, grp: str, report: Report) -> None: ...
 
     def figures(self, ctx: JobContext, job: JobRow) -> dict[str, Any]: ...
+
+    def combine(
+        self, ctx: JobContext, job: JobRow, parts: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]: ...
+
+    def finished(self, ctx: JobContext, job: JobRow) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class KindBase:
+    """Defaults for a JobKind's optional steps."""
+
+    def prepare(self, ctx: JobContext, job: JobRow, report: Report) -> None:
+        """Nothing to discover: the plan made every item."""
+
+    def combine(
+        self, ctx: JobContext, job: JobRow, parts: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """The workers' figures added to the job's earlier ones; `seconds` is the time since
+        the job was sent to them, added to the earlier runs' time."""
+        total = add_up([job.figures, *parts])
+        sent = job.state.get("dispatched")
+        if sent is not None:
+            earlier = float(job.figures.get("seconds", 0))
+            total["seconds"] = round(earlier + max(0.0, time.time() - float(sent)), 2)
+        return total
+
+    def finished(self, ctx: JobContext, job: JobRow) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def add_up(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Figures summed key by key: numbers add, mappings (e.g. calls per operation) add
+    recursively; anything else keeps the last value seen."""
+    total: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            have = total.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float, Mapping)):
+                total[key] = value
+            elif isinstance(value, Mapping):
+                total[key] = add_up([have if isinstance(have, Mapping) else {}, value])
+            else:
+                total[key] = (have if isinstance(have, (int, float)) else 0) + value
+    return total
 
 
 @dataclass(frozen=True)
@@ -95,15 +150,24 @@ def run_job(
     *,
     executor: Executor | None = None,
     report: Report | None = None,
+    distributable: bool = True,
 ) -> JobRow:
     """Run (or continue) a planned job to its end and return it as finished. Items done are
-    never sent again; a group that raises fails only its own unfinished items."""
+    never sent again; a group that raises fails only its own unfinished items. With
+    `executor: celery` (and a `distributable` kind) the groups run on `estate worker`s and
+    this process follows them: Ctrl-C then stops following (StoppedFollowing), not the job."""
     emit: Report = report or (lambda event, data: None)
     job = store_jobs.start_job(ctx.db, job.id)
     emit("start", job)
+    remote = distributable and ctx.config.executor == "celery"
     try:
         kind.prepare(ctx, job, emit)
         job = store_jobs.load_job(ctx.db, job.id)
+        if remote:
+            from estate.distributed.jobs import RemoteJob
+
+            return RemoteJob(ctx).run(job, kind, emit)
+        job = _run_here(ctx, job)
         tasks = [GroupTask(job.id, g) for g, _ in store_jobs.groups(ctx.db, job.id)]
         emit("groups", {"groups": len(tasks), "counts": job.counts})
         pool = executor or LocalExecutor(ctx.config.concurrency, per_group=ctx.config.per_account)
@@ -118,10 +182,37 @@ def run_job(
     except KeyboardInterrupt:
         store_jobs.finish_job(ctx.db, job.id, kind.figures(ctx, job), error="interrupted")
         raise
+    except StoppedFollowing:
+        raise
     except Exception as exc:  # prepare failed: nothing ran, the job says why
         log.exception("job %d failed", job.id)
-        return store_jobs.finish_job(ctx.db, job.id, kind.figures(ctx, job), error=describe(exc))
-    return store_jobs.finish_job(ctx.db, job.id, kind.figures(ctx, job))
+        finished = store_jobs.finish_job(
+            ctx.db, job.id, kind.figures(ctx, job), error=describe(exc)
+        )
+    else:
+        finished = store_jobs.finish_job(ctx.db, job.id, kind.figures(ctx, job))
+    kind.finished(ctx, finished)
+    return finished
+
+
+class StoppedFollowing(Exception):
+    """Ctrl-C while following a job on the workers: they go on with it."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"stopped following job {job_id}; the workers go on with it")
+        self.job_id = job_id
+
+
+def _run_here(ctx: JobContext, job: JobRow) -> JobRow:
+    """A job once sent to workers and now run by this process: workers must not take its
+    groups any more, or the reconcilers send them again."""
+    if job.state.get("executor") != "celery":
+        return job
+    from estate.store.jobgroups import forget_groups
+
+    forget_groups(ctx.db, job.id)
+    store_jobs.set_state(ctx.db, job.id, {**job.state, "executor": "local"})
+    return store_jobs.load_job(ctx.db, job.id)
 
 
 def fail_group(db: Database, task: GroupTask, exc: BaseException) -> None:
@@ -149,7 +240,7 @@ def runner(kind: str) -> Runner:
     return fn
 
 
-def job_kind(kind: str) -> JobKind:
-    """The JobKind object of a kind's name (imports its module)."""
-    found: JobKind = _load(KINDS, kind)
-    return found
+def open_kind(ctx: JobContext, job: JobRow) -> JobKind:
+    """The JobKind that runs this job's groups on a worker (imports its module)."""
+    made: JobKind = _load(KINDS, job.kind)(ctx, job)
+    return made

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from estate.actions.jobs import JobContext, Report, run_job
+from estate.actions.jobs import JobContext, KindBase, Report, run_job
 from estate.actions.tagapply import SENDERS, Caller, Outcome
 from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_limit, batch_stream
 from estate.aws.sessions import SessionFactory
@@ -83,7 +83,7 @@ class _Counting:
         return self._caller.call(service, region, operation, **params)
 
 
-class TagJob:
+class TagJob(KindBase):
     """The `tag` job kind (see actions/jobs.py): sends each group's pending items."""
 
     name = KIND
@@ -102,9 +102,6 @@ class TagJob:
     def _count(self, operation: str) -> None:
         with self._lock:
             self._calls[operation] += 1
-
-    def prepare(self, ctx: JobContext, job: JobRow, report: Report) -> None:
-        """Nothing to discover: the plan made every item."""
 
     def run_group(self, ctx: JobContext, job: JobRow, grp: str, report: Report) -> None:
         account, region, api_name = grp.split("/")
@@ -139,6 +136,17 @@ class TagJob:
             figures[name] = int(old.get(name, 0)) + now[name] - self._before[name]
         figures["seconds"] = round(float(old.get("seconds", 0)) + self._clock() - self._started, 2)
         return figures
+
+    def finished(self, ctx: JobContext, job: JobRow) -> None:
+        """The job's run closes with it: its changes are the job's."""
+        run_id = int(job.state["run"])
+        status = {"ok": "ok", "failed": "failed"}.get(job.status, "partial")
+        store_runs.finish_run(ctx.db, run_id, status, run_figures(ctx, job, run_id), job.error)
+
+
+def open_kind(ctx: JobContext, job: JobRow) -> TagJob:
+    """The kind as a worker runs it (see actions/jobs.py KINDS)."""
+    return TagJob(ctx.factory)
 
 
 def _pending(ctx: JobContext, job_id: int, grp: str) -> Iterator[tuple[int, PlannedItem]]:
@@ -259,10 +267,6 @@ def resume_job(ctx: JobContext, job: JobRow) -> int:
             f"estate: interrupted; continue with: estate resume {job.id}", highlight=False
         )
         return 130
-    status = {"ok": "ok", "failed": "failed"}.get(finished.status, "partial")
-    store_runs.finish_run(
-        ctx.db, run_id, status, run_figures(ctx, finished, run_id), finished.error
-    )
     failures = store_jobs.load_items(ctx.db, job.id, status="failed", limit=15)
     print_job_summary(ctx.out, finished, failures, run_id)
     return 0 if finished.status == "ok" else 1

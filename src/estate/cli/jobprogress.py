@@ -64,6 +64,10 @@ class JobProgress:
                 self._items(data)
             elif event in ("group_done", "group_failed"):
                 self._group(event, data)
+            elif event == "remote":
+                self._remote(data)
+            elif event == "note":
+                self._note(str(data))
 
     def _groups_text(self) -> str:
         return f"{self._finished_groups}/{self._groups} groups"
@@ -87,6 +91,18 @@ class JobProgress:
             self._progress.update(
                 self._task, advance=data["done"] + data["failed"], failed=self._failed
             )
+
+    def _remote(self, data: dict[str, Any]) -> None:
+        """Items finished on the workers since the job was sent to them."""
+        self._failed = data["failed"]
+        if self._progress is not None and self._task is not None:
+            self._progress.update(
+                self._task, completed=data["done"] + data["failed"], failed=self._failed
+            )
+
+    def _note(self, text: str) -> None:
+        console = self._progress.console if self._progress is not None else self.console
+        console.print(f"job {self.job.id}: {escape(text)}", highlight=False)
 
     def _group(self, event: str, data: dict[str, Any]) -> None:
         self._finished_groups += 1

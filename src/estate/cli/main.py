@@ -10,6 +10,7 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
+from estate.actions.jobs import StoppedFollowing
 from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
 from estate.errors import EstateError
 
@@ -76,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EstateError as exc:
         err.print(f"estate: error: {exc}", highlight=False, markup=False)
         return exc.exit_code
+    except StoppedFollowing as exc:
+        err.print(f"estate: {exc} (estate jobs)", highlight=False, markup=False)
+        return 130
     except KeyboardInterrupt:
         err.print(f"estate: interrupted; {_how_to_continue(argv)}", highlight=False)
         return 130

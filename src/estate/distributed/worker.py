@@ -15,21 +15,24 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.console import Console
 
-from estate.actions.jobs import GroupTask, JobContext, JobKind, fail_group, job_kind
+from estate.actions.jobs import GroupTask, JobContext, JobKind, fail_group, open_kind
 from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import SessionFactory
 from estate.config import Config
 from estate.distributed.dispatch import STALE_BEATS, Dispatcher, reconcile, send_unsent
+from estate.distributed.jobs import close_if_done, reconcile_jobs
 from estate.engine.shardwork import LOST, ShardResult, ShardWork
+from estate.store import jobgroups
 from estate.store import jobs as store_jobs
 from estate.store import runs as store_runs
 from estate.store.database import Database
 from estate.store.figures import finalize_run, save_calls
+from estate.store.jobs import JobRow
 from estate.store.runs import DISCOVERY_TYPE, ShardRow
 from estate.store.schema import shards
 from estate.store.workers import (
@@ -55,6 +58,15 @@ class _Run:
     running: Counter[str] = field(default_factory=Counter)  # shards in flight per account
 
 
+@dataclass
+class _Job:
+    """What this worker keeps for a job whose groups it runs: its kind, made once."""
+
+    ctx: JobContext
+    kind: JobKind
+    saving: threading.Lock = field(default_factory=threading.Lock)  # figures in order
+
+
 class WorkerRuntime:
     """The state of one worker process, shared by its threads."""
 
@@ -68,7 +80,7 @@ class WorkerRuntime:
         concurrency: int = 1,
         worker_id: str | None = None,
         region_discovery: RegionDiscovery = discover_regions,
-        kinds: Callable[[str], JobKind] = job_kind,
+        kinds: Callable[[JobContext, JobRow], JobKind] = open_kind,
     ) -> None:
         self.config = config
         self.db = db
@@ -81,7 +93,7 @@ class WorkerRuntime:
         self.stale_after = STALE_BEATS * config.heartbeat
         self.max_open_accounts = max(8, 2 * concurrency)
         self._runs: dict[int, _Run] = {}
-        self._jobs: dict[int, SessionFactory] = {}
+        self._jobs: dict[int, _Job] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -129,20 +141,24 @@ class WorkerRuntime:
                 log.exception("worker %s: reconciling failed", self.id)
 
     def reconcile(self) -> None:
-        """Repair the running distributed runs (shards of dead workers, runs left open), and
-        forget the runs and jobs that ended."""
+        """Repair the running distributed runs and jobs (the work of dead workers, runs and
+        jobs left open), and forget the runs and jobs that ended."""
         live = running_runs(self.db, "celery")
         done = reconcile(self.db, self.dispatcher, live, self.stale_after)
         if done.released or done.closed:
             log.info("worker %s: reconciled %s", self.id, done)
-        with self._lock:
-            jobs = list(self._jobs)
-        ended = [j for j in jobs if store_jobs.load_job(self.db, j).status != "running"]
+        jobs = jobgroups.running_jobs(self.db)
+        released = reconcile_jobs(
+            self.db, self.dispatcher, jobs, self.stale_after, self._close_if_done
+        )
+        if released:
+            log.info("worker %s: sent %d job groups of stopped workers again", self.id, released)
         with self._lock:
             for run_id in [r for r in self._runs if r not in live]:
                 del self._runs[run_id]
-            for job_id in ended:
-                self._jobs.pop(job_id, None)
+            ended = [self._jobs.pop(j) for j in list(self._jobs) if j not in jobs]
+        for state in ended:
+            state.kind.close()
 
     # -- shards -----------------------------------------------------------------------------
 
@@ -230,26 +246,60 @@ class WorkerRuntime:
     # -- job groups -------------------------------------------------------------------------
 
     def run_job_group(self, job_id: int, grp: str) -> bool:
-        """Send one group of a running job with its kind's own code; False when the job is
-        not running (finished, or stopped). A group that raises fails its unfinished items
-        only, as in a local job."""
+        """Send one group of a running job with its kind's own code; False when there was
+        nothing to claim (the job is not running on workers, or the group is done or taken).
+        A group that raises fails its unfinished items only, as in a local job; the worker
+        that ends the last group closes the job."""
         job = store_jobs.load_job(self.db, job_id)
         if job.status != "running":
             log.info("job %d is %s: group %s not sent", job_id, job.status, grp)
             return False
-        kind = self.kinds(job.kind)
-        with self._lock:
-            factory = self._jobs.get(job_id)
-            if factory is None:
-                factory = self._jobs[job_id] = self.factory_for_run()
-        quiet = Console(file=io.StringIO())
-        ctx = JobContext(self.config, self.db, factory, out=quiet, err=quiet)
+        claim = jobgroups.claim_group(self.db, job_id, grp, self.id)
+        if claim is None:
+            log.debug("job %d group %s: nothing to claim (done, or running elsewhere)", job_id, grp)
+            return False
+        try:
+            state = self._job(job)
+        except Exception:
+            jobgroups.release_group(self.db, claim)
+            raise
+        try:
+            state.kind.run_group(state.ctx, job, grp, self._report(job_id, grp))
+        except Exception as exc:
+            fail_group(self.db, GroupTask(job_id, grp), exc)
+        self._save_figures(job_id, state)
+        jobgroups.finish_group(self.db, claim)
+        self._close_if_done(job_id)
+        return True
 
+    def _job(self, job: JobRow) -> _Job:
+        with self._lock:
+            state = self._jobs.get(job.id)
+            if state is None:
+                quiet = Console(file=io.StringIO())
+                ctx = JobContext(self.config, self.db, self.factory_for_run(), quiet, quiet)
+                state = self._jobs[job.id] = _Job(ctx, self.kinds(ctx, job))
+            return state
+
+    def _save_figures(self, job_id: int, state: _Job) -> None:
+        """This worker's figures for the job so far (the job's earlier ones are not in them:
+        `combine` adds those)."""
+        job = store_jobs.load_job(self.db, job_id)
+        with state.saving:
+            part = state.kind.figures(state.ctx, replace(job, figures={}))
+            jobgroups.save_job_figures(self.db, job_id, self.id, part)
+
+    def _close_if_done(self, job_id: int) -> None:
+        if jobgroups.groups_left(self.db, job_id):  # before making a kind for a job
+            return
+        job = store_jobs.load_job(self.db, job_id)
+        if job.status == "running":
+            state = self._job(job)
+            close_if_done(state.ctx, state.kind, job_id)
+
+    @staticmethod
+    def _report(job_id: int, grp: str) -> Callable[[str, Any], None]:
         def report(event: str, data: Any) -> None:
             log.debug("job %d group %s: %s %s", job_id, grp, event, data)
 
-        try:
-            kind.run_group(ctx, job, grp, report)
-        except Exception as exc:
-            fail_group(self.db, GroupTask(job_id, grp), exc)
-        return True
+        return report

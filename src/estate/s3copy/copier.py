@@ -14,14 +14,14 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from estate.actions.jobs import JobContext, Report, run_job
+from estate.actions.jobs import JobContext, KindBase, Report, run_job
 from estate.aws.errors import describe
 from estate.aws.sessions import SessionFactory
 from estate.engine.executor import LocalExecutor
@@ -114,8 +114,9 @@ class Journal:
         self._last = time.monotonic()
 
 
-class S3Copy:
-    """The job kind. One instance per run of a job; `close` ends its thread pools."""
+class S3Copy(KindBase):
+    """The job kind. One instance per run of a job (per job on a worker); `close` ends its
+    thread pools."""
 
     name = KIND
 
@@ -276,6 +277,21 @@ class S3Copy:
             "retries": stats["retries"],
         }
 
+    def combine(
+        self, ctx: JobContext, job: JobRow, parts: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """The workers' figures added up, but the objects counted in the store (each worker
+        counted them all)."""
+        total = super().combine(ctx, job, parts)
+        counts = store_jobs.item_counts(ctx.db, job.id)
+        total.update(
+            objects=sum(counts.values()),
+            copied=counts.get("done", 0),
+            skipped=counts.get("skipped", 0),
+            failed=counts.get("failed", 0),
+        )
+        return total
+
 
 def pending_totals(db: Database, job_id: int, page: int = 5000) -> dict[str, int]:
     """Objects and bytes still to copy."""
@@ -305,18 +321,30 @@ def groups_in_flight(concurrency: int) -> int:
     return max(2, math.ceil(2 * concurrency / BATCH) + 1)
 
 
+def _same_endpoint(spec: CopySpec, factory: SessionFactory, job_id: int) -> None:
+    """Never continue a copy planned against an emulator on AWS, or the other way round."""
+    if spec.endpoint_url != factory.settings.endpoint_url:
+        where = spec.endpoint_url or "AWS (no endpoint_url)"
+        raise InputError(
+            f"job {job_id} copies through {where}: resume it with the same endpoint_url "
+            f"(estate.yaml or ESTATE_ENDPOINT_URL)"
+        )
+
+
+def open_kind(ctx: JobContext, job: JobRow) -> S3Copy:
+    """The kind as a worker runs it (see actions/jobs.py KINDS): sessions from the job's
+    spec (its roles), through the worker's own rate limiter."""
+    spec = CopySpec.from_record(job.spec)
+    _same_endpoint(spec, ctx.factory, job.id)
+    return S3Copy(Route.open(copy_factory(ctx.factory, spec.concurrency), spec), spec.concurrency)
+
+
 def run_copy(ctx: JobContext, job: JobRow) -> JobRow:
     """Run (or continue) a copy job to its end; progress on ctx.err. Does I/O."""
     from estate.s3copy.progress import CopyProgress
 
     spec = CopySpec.from_record(job.spec)
-    if spec.endpoint_url != ctx.factory.settings.endpoint_url:
-        # never continue a copy planned against an emulator on AWS, or the other way round
-        where = spec.endpoint_url or "AWS (no endpoint_url)"
-        raise InputError(
-            f"job {job.id} copies through {where}: resume it with the same endpoint_url "
-            f"(estate.yaml or ESTATE_ENDPOINT_URL)"
-        )
+    _same_endpoint(spec, ctx.factory, job.id)
     factory = copy_factory(ctx.factory, spec.concurrency)
     ctx = replace(ctx, factory=factory)
     kind = S3Copy(Route.open(factory, spec), spec.concurrency)

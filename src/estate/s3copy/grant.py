@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from estate.actions.jobs import JobContext, Report, run_job
+from estate.actions.jobs import JobContext, KindBase, Report, run_job
 from estate.aws.errors import error_code
 from estate.aws.sessions import AccountSession
 from estate.engine.executor import LocalExecutor
@@ -172,7 +172,7 @@ def create_grant_job(db: Database, plan: GrantPlan) -> int:
     return store_jobs.create_job(db, KIND, title, plan.record(), [item])
 
 
-class GrantKind:
+class GrantKind(KindBase):
     """Put the planned policy. On a resume the change is made again against the policy as it
     is then (merging is idempotent), so a crash never leaves a half-applied grant."""
 
@@ -180,9 +180,6 @@ class GrantKind:
 
     def __init__(self, session: AccountSession) -> None:
         self.session = session
-
-    def prepare(self, ctx: JobContext, job: JobRow, report: Report) -> None:
-        return None
 
     def run_group(self, ctx: JobContext, job: JobRow, grp: str, report: Report) -> None:
         spec = job.spec
@@ -207,7 +204,7 @@ class GrantKind:
 def run_grant(ctx: JobContext, job: JobRow) -> JobRow:
     spec = job.spec
     session = ctx.factory.for_account(spec["owner_account"], spec.get("role_arn"))
-    return run_job(ctx, job, GrantKind(session), executor=LocalExecutor(1))
+    return run_job(ctx, job, GrantKind(session), executor=LocalExecutor(1), distributable=False)
 
 
 def resume_job(ctx: JobContext, job: JobRow) -> int:

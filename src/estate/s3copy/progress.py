@@ -90,6 +90,13 @@ class CopyProgress:
                 self._update()
             elif event == "group_failed":
                 self._print(f"[red]failed[/] group {data['grp']}: {data['error']}")
+            elif event == "remote":  # the workers' objects and bytes so far
+                self._objects = data["done"] + data["failed"]
+                self._failed = data["failed"]
+                self._bytes = int(data["figures"].get("bytes_copied", 0))
+                self._update()
+            elif event == "note":
+                self._print(str(data))
 
     def _print(self, text: str) -> None:
         console = self._progress.console if self._progress is not None else self.console

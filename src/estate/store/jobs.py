@@ -204,31 +204,42 @@ def finish_job(
 ) -> JobRow:
     """Close a job: ok when every item is done or skipped, partial when some failed or are
     still pending, failed when none finished and an error stopped it."""
-    counts = item_counts(db, job_id)
+    with db.write() as conn:
+        close_job(conn, job_id, figures, error, now())
+    return load_job(db, job_id)
+
+
+def close_job(conn: Any, job_id: int, figures: dict[str, Any], error: str | None, at: Any) -> None:
+    """finish_job inside the caller's transaction."""
+    status = job_status(_counts(conn, job_id), error)
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(status=status, finished_at=at, figures=figures, error=error)
+    )
+
+
+def job_status(counts: dict[str, int], error: str | None) -> str:
     unfinished = sum(n for s, n in counts.items() if s not in FINISHED)
     finished = sum(n for s, n in counts.items() if s in FINISHED)
     if unfinished == 0 and error is None:
-        status = "ok"
-    elif finished == 0 and error is not None:
-        status = "failed"
-    else:
-        status = "partial"
-    with db.write() as conn:
-        conn.execute(
-            update(jobs)
-            .where(jobs.c.id == job_id)
-            .values(status=status, finished_at=now(), figures=figures, error=error)
-        )
-    return load_job(db, job_id)
+        return "ok"
+    if finished == 0 and error is not None:
+        return "failed"
+    return "partial"
 
 
 def item_counts(db: Database, job_id: int) -> dict[str, int]:
     with db.read() as conn:
-        rows = conn.execute(
-            select(job_items.c.status, func.count())
-            .where(job_items.c.job_id == job_id)
-            .group_by(job_items.c.status)
-        ).all()
+        return _counts(conn, job_id)
+
+
+def _counts(conn: Any, job_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(job_items.c.status, func.count())
+        .where(job_items.c.job_id == job_id)
+        .group_by(job_items.c.status)
+    ).all()
     return {status: n for status, n in rows}
 
 

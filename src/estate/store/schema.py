@@ -174,3 +174,28 @@ job_items = Table(
     UniqueConstraint("job_id", "key", name="uq_job_items_key"),
     Index("ix_job_items_todo", "job_id", "status", "grp"),
 )
+
+# A job run by `estate worker` processes: one message per group of items, claimed by one
+# worker at a time (owner, attempts as the fencing token), sent again when its worker dies.
+job_groups = Table(
+    "job_groups",
+    metadata,
+    Column("job_id", Id, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("grp", String(256), primary_key=True),
+    Column("status", String(16), nullable=False),  # pending | running | done
+    Column("owner", String(128)),  # the worker running it
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("enqueued_at", DateTime(timezone=True)),  # when its message was sent
+    Index("ix_job_groups_todo", "job_id", "status"),
+)
+
+# Each worker's figures for a job (calls, bytes), written by that worker only; the job's
+# figures are their sum.
+job_calls = Table(
+    "job_calls",
+    metadata,
+    Column("job_id", Id, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("worker", String(128), primary_key=True),
+    Column("figures", Json, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

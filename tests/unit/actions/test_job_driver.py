@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.console import Console
 
-from estate.actions.jobs import JobContext, run_job
+from estate.actions.jobs import JobContext, KindBase, run_job
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
 from estate.config import Config
@@ -17,7 +17,7 @@ from estate.store.database import Database
 from estate.store.jobs import JobRow, NewItem
 
 
-class Recording:
+class Recording(KindBase):
     """A job kind that records which items it was asked to send, failing one group once."""
 
     name = "test"

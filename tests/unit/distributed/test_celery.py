@@ -18,15 +18,18 @@ from estate.config import Config
 from estate.distributed.app import QUEUE, TASK_SHARD, make_app, register_tasks
 from estate.distributed.dispatch import CeleryDispatcher, send_unsent
 from estate.distributed.follow import RemoteCollection
+from estate.distributed.jobs import send_unsent_groups
 from estate.distributed.worker import WorkerRuntime
 from estate.engine.run import Collection, CollectRequest
+from estate.store import jobgroups
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
 from estate.store.jobs import NewItem
 from estate.store.runs import load_run, load_shards
 from tests.services import sleep_until
 from tests.support import session_in
-from tests.unit.distributed.test_worker import REGIONS, TYPES, Stamp, regions_of
+from tests.unit.distributed.test_worker import REGIONS, TYPES, regions_of
+from tests.unit.distributed.test_worker_jobs import Stamp
 
 
 @pytest.fixture
@@ -96,11 +99,13 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_j
         lambda: SessionFactory(AwsSettings()),
         concurrency=3,
         region_discovery=regions_of,
-        kinds={"stamp": kind}.__getitem__,
+        kinds=lambda ctx, job: kind,
     )
     items = [NewItem(f"{g}{i}", f"{g}/eu-west-1/sqs", {}) for g in ("ok", "bad") for i in range(2)]
     job_id = store_jobs.create_job(db, "stamp", "stamp things", {}, items)
     store_jobs.start_job(db, job_id)
+    store_jobs.set_state(db, job_id, {"executor": "celery"})
+    jobgroups.plan_groups(db, job_id)
     register_tasks(app, runtime)
     runtime.start()
     events: list[tuple[str, Any]] = []
@@ -116,16 +121,17 @@ def test_one_json_message_per_shard_then_an_embedded_worker_runs_the_run_and_a_j
     try:
         with start_worker(app, pool="threads", concurrency=3, perform_ping_check=False):
             remote.follow(run_id, set())
-            for grp in ("ok/eu-west-1/sqs", "bad/eu-west-1/sqs"):  # a job group is a message too
-                dispatcher.send_group(job_id, grp)
+            assert send_unsent_groups(db, dispatcher, job_id) == 2  # a group is a message too
             deadline = time.monotonic() + 60
-            while store_jobs.item_counts(db, job_id) != {"done": 3, "failed": 1}:
+            while store_jobs.load_job(db, job_id).status == "running":  # a worker closes it
                 assert time.monotonic() < deadline, store_jobs.item_counts(db, job_id)
                 time.sleep(0.1)
     finally:
         runtime.stop()
 
     assert dispatcher.waiting() == 0
+    job = store_jobs.load_job(db, job_id)
+    assert (job.status, job.counts) == ("partial", {"done": 3, "failed": 1})
     run = load_run(db, run_id)
     # discovery + s3 + 2 regional types x 2 regions, run by the worker's threads
     assert (run["status"], run["shards_ok"], run["resources"]) == ("ok", 6, 2)

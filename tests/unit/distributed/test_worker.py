@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
-from estate.actions.jobs import JobContext
 from estate.aws.sessions import AccountSession, AwsSettings, SessionFactory
 from estate.config import Config
 from estate.distributed import worker as worker_module
@@ -21,9 +20,7 @@ from estate.distributed.dispatch import reconcile, send_unsent
 from estate.distributed.follow import RemoteCollection
 from estate.distributed.worker import WorkerRuntime
 from estate.engine.run import Collection, CollectRequest
-from estate.store import jobs as store_jobs
 from estate.store.database import Database
-from estate.store.jobs import JobRow, NewItem
 from estate.store.runs import claim_shard, load_run, load_shards, save_page
 from estate.store.schema import resources, workers
 from estate.store.timeutil import utcnow
@@ -56,8 +53,12 @@ class Messages:
         """Hand messages round-robin to the runtimes; how many were handled."""
         handled = 0
         while self.queue and (limit is None or handled < limit):
-            _, run_id, shard_id = self.queue.popleft()
-            runtimes[handled % len(runtimes)].collect_shard(run_id, shard_id)
+            what, first, second = self.queue.popleft()
+            runtime = runtimes[handled % len(runtimes)]
+            if what == "shard":
+                runtime.collect_shard(first, second)
+            else:
+                runtime.run_job_group(first, second)
             handled += 1
         return handled
 
@@ -261,47 +262,6 @@ def test_following_a_run_reports_shards_and_sums_up(
     shards = [data.shard.key for event, data in events if event == "shard"]
     assert len(shards) == len(set(shards)) == 12
     assert [k.endswith("/regions") for k in shards[:2]] == [True, True]
-
-
-class Stamp:
-    """A job kind defined here: marks its group's items done, or fails group 'bad/...'."""
-
-    name = "stamp"
-
-    def __init__(self) -> None:
-        self.groups: list[str] = []
-
-    def prepare(self, ctx: JobContext, job: JobRow, report: Any) -> None:
-        pass
-
-    def run_group(self, ctx: JobContext, job: JobRow, grp: str, report: Any) -> None:
-        self.groups.append(grp)
-        items = store_jobs.load_items(ctx.db, job.id, grp=grp, status="pending")
-        store_jobs.mark_items(ctx.db, [items[0].id], "done")
-        if grp.startswith("bad/"):
-            raise RuntimeError("AccessDenied")
-        store_jobs.mark_items(ctx.db, [i.id for i in items[1:]], "done")
-
-    def figures(self, ctx: JobContext, job: JobRow) -> dict[str, Any]:
-        return {}
-
-
-def test_a_job_group_runs_its_kinds_code_on_a_worker(config: Config, db: Database) -> None:
-    kind = Stamp()
-    kinds: Callable[[str], Any] = lambda name: {"stamp": kind}[name]  # noqa: E731
-    runtime = WorkerRuntime(config, db, Messages(), factory, worker_id="w", kinds=kinds)
-    items = [NewItem(f"{g}{i}", f"{g}/eu-west-1/ec2", {}) for g in ("ok", "bad") for i in range(3)]
-    job_id = store_jobs.create_job(db, "stamp", "stamp things", {}, items)
-    assert runtime.run_job_group(job_id, "ok/eu-west-1/ec2") is False  # not started yet
-    store_jobs.start_job(db, job_id)
-
-    assert runtime.run_job_group(job_id, "ok/eu-west-1/ec2")
-    assert runtime.run_job_group(job_id, "bad/eu-west-1/ec2")
-
-    assert kind.groups == ["ok/eu-west-1/ec2", "bad/eu-west-1/ec2"]
-    assert store_jobs.item_counts(db, job_id) == {"done": 4, "failed": 2}
-    failed = store_jobs.load_items(db, job_id, status="failed")
-    assert {i.error for i in failed} == {"RuntimeError: AccessDenied"}
 
 
 def test_a_run_whose_messages_were_lost_is_resumed_on_the_workers(
