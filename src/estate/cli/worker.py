@@ -32,8 +32,8 @@ def worker(
     verbose: VerboseOpt = 0,
     log_config: LogConfigOpt = None,
 ) -> None:
-    """Run shards sent by `estate collect` (executor: celery), until stopped (Ctrl-C, SIGTERM:
-    the shards in hand are finished first)."""
+    """Run the shards and job groups sent by `estate collect`, `tag`, `s3 copy` and `resume`
+    (executor: celery), until stopped (Ctrl-C, SIGTERM: the work in hand is finished first)."""
     cfg = prepare(config, verbose, log_config)
     if cfg.executor != "celery":
         raise ConfigError(
