@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from estate.store import jobs as store_jobs
+from estate.store import workers as workers_store
 from estate.store.database import Database
 from estate.store.jobs import JobRow
 from estate.store.schema import job_calls, job_groups, job_items, jobs, workers
@@ -204,31 +205,14 @@ def release_orphan_group(db: Database, orphan: OrphanGroup) -> bool:
     return bool(released)
 
 
-def _sent_long_ago(conn: Any, job_ids: Sequence[int], seconds: float) -> Any:
-    cutoff = db_now(conn) - dt.timedelta(seconds=seconds)
-    return and_(
-        job_groups.c.job_id.in_(list(job_ids)),
-        job_groups.c.status == "pending",
-        job_groups.c.enqueued_at < cutoff,
-    )
-
-
 def sent_before(db: Database, job_ids: Sequence[int], seconds: float) -> int:
     """Pending groups whose message was sent more than `seconds` ago."""
-    if not job_ids:
-        return 0
-    with db.read() as conn:
-        where = _sent_long_ago(conn, job_ids, seconds)
-        return int(conn.execute(select(func.count()).where(where)).scalar_one())
+    return workers_store.sent_before(db, job_ids, seconds, parent=job_groups.c.job_id)
 
 
 def forget_sent(db: Database, job_ids: Sequence[int], seconds: float) -> int:
     """Mark those groups unsent again (their messages are gone): how many."""
-    if not job_ids:
-        return 0
-    with db.write() as conn:
-        where = _sent_long_ago(conn, job_ids, seconds)
-        return int(conn.execute(update(job_groups).where(where).values(enqueued_at=None)).rowcount)
+    return workers_store.forget_sent(db, job_ids, seconds, parent=job_groups.c.job_id)
 
 
 def save_job_figures(

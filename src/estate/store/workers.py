@@ -169,31 +169,35 @@ def mark_sent(db: Database, shard_ids: Sequence[int]) -> None:
             )
 
 
-def _sent_long_ago(conn: Any, run_ids: Sequence[int], seconds: float) -> Any:
+def _sent_long_ago(conn: Any, parent: Any, ids: Sequence[int], seconds: float) -> Any:
+    table = parent.table
     cutoff = db_now(conn) - dt.timedelta(seconds=seconds)
-    return and_(
-        shards.c.run_id.in_(list(run_ids)),
-        shards.c.status == "pending",
-        shards.c.enqueued_at < cutoff,
-    )
+    return and_(parent.in_(list(ids)), table.c.status == "pending", table.c.enqueued_at < cutoff)
 
 
-def sent_before(db: Database, run_ids: Sequence[int], seconds: float) -> int:
-    """Pending shards of these runs whose message was sent more than `seconds` ago."""
-    if not run_ids:
+def sent_before(
+    db: Database, ids: Sequence[int], seconds: float, parent: Any = shards.c.run_id
+) -> int:
+    """Pending shards of these runs (or rows of another table with `enqueued_at`, under
+    `parent`: job groups of jobs) whose message was sent more than `seconds` ago."""
+    if not ids:
         return 0
     with db.read() as conn:
-        where = _sent_long_ago(conn, run_ids, seconds)
+        where = _sent_long_ago(conn, parent, ids, seconds)
         return int(conn.execute(select(func.count()).where(where)).scalar_one())
 
 
-def forget_sent(db: Database, run_ids: Sequence[int], seconds: float) -> int:
-    """Mark those shards unsent again (their messages are gone): how many."""
-    if not run_ids:
+def forget_sent(
+    db: Database, ids: Sequence[int], seconds: float, parent: Any = shards.c.run_id
+) -> int:
+    """Mark those unsent again (their messages are gone): how many."""
+    if not ids:
         return 0
     with db.write() as conn:
-        where = _sent_long_ago(conn, run_ids, seconds)
-        return int(conn.execute(update(shards).where(where).values(enqueued_at=None)).rowcount)
+        where = _sent_long_ago(conn, parent, ids, seconds)
+        return int(
+            conn.execute(update(parent.table).where(where).values(enqueued_at=None)).rowcount
+        )
 
 
 def running_runs(db: Database, executor: str | None = None) -> list[int]:

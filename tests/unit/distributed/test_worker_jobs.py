@@ -17,7 +17,7 @@ from sqlalchemy import update
 from estate.actions.jobs import JobContext, KindBase, StoppedFollowing, run_job
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.config import Config
-from estate.distributed.jobs import RemoteJob, reconcile_jobs
+from estate.distributed.jobs import RemoteJob, reconcile_jobs, send_unsent_groups
 from estate.distributed.worker import WorkerRuntime
 from estate.store import jobgroups
 from estate.store import jobs as store_jobs
@@ -293,3 +293,25 @@ def test_finalize_closes_a_job_once_among_racing_finalizers(config: Config, db: 
     with db.write() as conn:  # and a finished group cannot be claimed again
         conn.execute(update(job_groups).values(status="done"))
     assert jobgroups.claim_group(db, job.id, GROUPS[0], "w2") is None
+
+
+def test_a_group_whose_message_was_lost_is_sent_again_once_the_queue_is_empty(
+    config: Config, db: Database
+) -> None:
+    messages = Messages()
+    job = new_job(db, GROUPS[:2])
+    store_jobs.start_job(db, job.id)
+    store_jobs.set_state(db, job.id, {"executor": "celery"})
+    jobgroups.plan_groups(db, job.id)
+    assert send_unsent_groups(db, messages, job.id) == 2
+    taken = messages.queue.popleft()  # a worker took it and died before its claim
+    with db.write() as conn:
+        conn.execute(update(job_groups).values(enqueued_at=utcnow() - dt.timedelta(hours=1)))
+
+    reconcile_jobs(db, messages, [job.id], 300, lambda job_id: None)
+    assert len(messages.queue) == 1  # the other message still waits: nothing is sent again
+
+    messages.queue.clear()  # both taken, neither claimed
+    reconcile_jobs(db, messages, [job.id], 300, lambda job_id: None)
+    assert sorted(g for _, _, g in messages.queue) == sorted(GROUPS[:2])
+    assert taken[2] in GROUPS[:2]
