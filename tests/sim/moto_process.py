@@ -8,6 +8,7 @@ It serves until its standard input closes. `MotoProcess` starts and stops one.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -141,9 +142,27 @@ def page_volume_descriptions() -> None:
     ElasticBlockStore.describe_volumes = describe_volumes  # type: ignore[method-assign]
 
 
+def remember_request_routing() -> None:
+    """Make moto's server stop re-reading two things that never change while it serves: on
+    every request it lists its own package directory (174 stat calls, under the lock all
+    requests share) to route the request, and lists its response class's methods through
+    inspect.getmembers to dispatch it. Together ~2.7 ms of the ~5 ms a CreateVolume costs it,
+    so generating a large estate took twice as long. Called after the other patches, so the
+    remembered method names are the final ones; the answers are the same."""
+    import moto.backends
+    import moto.core.responses
+
+    modules = tuple(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules
+    moto.core.responses.method_names_from_class = functools.cache(  # type: ignore[assignment]
+        moto.core.responses.method_names_from_class
+    )
+
+
 def main() -> int:
     index_ec2_tag_lookups()
     page_volume_descriptions()
+    remember_request_routing()
     with Emulator() as emulator:
         print(json.dumps({"endpoint": emulator.endpoint_url}), flush=True)
         sys.stdin.read()  # serve until the parent closes our input
