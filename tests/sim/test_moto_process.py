@@ -1,4 +1,5 @@
-"""The moto process's patches, seen by real boto3 clients: DescribeVolumes pages as AWS does."""
+"""The moto process's patches, seen by real boto3 clients: DescribeVolumes pages as AWS does,
+and every service is still routed to its own backend."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from estate.resources import paging
+from tests.sim import estate_gen
+from tests.sim.estate_gen import EstateShape, generate_estate
 from tests.sim.moto_process import MotoProcess
 
 REGION = "eu-west-3"  # this module's own: nothing else makes volumes here
@@ -106,3 +109,27 @@ def test_estate_paging_reads_every_page(ec2: Any) -> None:
             break
     assert calls == 3
     assert sorted(seen) == sorted(v["VolumeId"] for v in ec2.describe_volumes()["Volumes"])
+
+
+def test_every_service_of_a_generated_estate_is_routed(endpoint: str) -> None:
+    """The process remembers how it routes requests: each service still reaches its own."""
+    shape = EstateShape(
+        accounts=1, regions=("ap-northeast-1",), instances_per_region=3, volumes_per_region=2,
+        queues_per_region=2, topics_per_region=2, buckets_per_region=2, roles_per_account=2,
+    )  # fmt: skip
+    generated = generate_estate(endpoint, shape)
+    session = estate_gen._session(endpoint, shape.account_ids[0])
+
+    def client(service: str) -> Any:
+        return estate_gen._client(session, service, "ap-northeast-1", endpoint)
+
+    reservations = client("ec2").describe_instances()["Reservations"]
+    found = {
+        "ec2:instance": sum(len(r["Instances"]) for r in reservations),
+        "ec2:volume": len(client("ec2").describe_volumes()["Volumes"]),
+        "sqs:queue": len(client("sqs").list_queues()["QueueUrls"]),
+        "sns:topic": len(client("sns").list_topics()["Topics"]),
+        "s3:bucket": len(client("s3").list_buckets()["Buckets"]),
+        "iam:role": len(client("iam").list_roles()["Roles"]),
+    }
+    assert found == generated.counts
