@@ -146,9 +146,10 @@ def remember_request_routing() -> None:
     """Make moto's server stop re-reading two things that never change while it serves: on
     every request it lists its own package directory (174 stat calls, under the lock all
     requests share) to route the request, and lists its response class's methods through
-    inspect.getmembers to dispatch it. Together ~2.7 ms of the ~5 ms a CreateVolume costs it,
-    so generating a large estate took twice as long. Called after the other patches, so the
-    remembered method names are the final ones; the answers are the same."""
+    inspect.getmembers to dispatch it. Together ~2.7 ms of the ~5 ms a CreateVolume costs it;
+    generating the benchmark's estate takes a third less of moto's CPU without them. Called
+    after the other patches, so the remembered method names are the final ones; the answers
+    are the same."""
     import moto.backends
     import moto.core.responses
 
