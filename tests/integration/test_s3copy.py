@@ -1,7 +1,8 @@
 """`estate s3 copy` as its own process against the emulator, across accounts and regions:
 tricky keys and sizes through a throttling S3, then `aws s3 sync --dryrun` (the peer tool)
 finds nothing to copy; a kill -9 mid-copy and `estate resume` end with the same result and no
-object copied twice; bad input is one line and exit 2 with no estate.yaml at all."""
+object copied twice, also once `--tags auto` has found S3 copying tags (on the simulated AWS,
+whose moto copies them as S3 does); bad input is one line and exit 2 with no estate.yaml."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import pytest
 from estate.demo.emulator import EMULATOR_CREDENTIALS, Emulator
 from estate.s3copy.plan import compare_objects, tags_from
 from tests.integration.running import estate_env
+from tests.sim.moto_process import MotoProcess
 from tests.sim.proxy import FaultProxy, Faults
+from tests.sim.wire import Call
 
 pytestmark = pytest.mark.integration
 
@@ -364,6 +367,86 @@ def test_kill_9_mid_copy_then_resume_copies_everything_once(
     assert dst.list_multipart_uploads(Bucket="s3copy-versioned").get("Uploads", []) == []
     again = estate(tmp_path, proxy.endpoint_url, "resume", "last")
     assert again.returncode == 2 and "already complete" in again.stderr
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[MotoProcess]:
+    """moto as the simulated AWS runs it: a process of its own, patched to copy object tags
+    across accounts as S3 does."""
+    with MotoProcess() as moto:
+        yield moto
+
+
+def _decided(db: Path) -> tuple[str, int]:
+    """(the job's tag decision as stored, objects done), read-only."""
+    if not db.exists():
+        return "", 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            row = conn.execute("SELECT state FROM jobs ORDER BY id DESC LIMIT 1").fetchone()
+            (done,) = conn.execute(
+                "SELECT count(*) FROM job_items WHERE status = 'done'"
+            ).fetchone()
+        finally:
+            conn.close()
+        return (row[0] or "") if row else "", int(done)
+    except sqlite3.Error:
+        return "", 0
+
+
+def test_kill_9_after_auto_found_s3_copying_tags_then_resume_reads_no_tags(
+    sim: MotoProcess, tmp_path: Path
+) -> None:
+    src = client(sim.endpoint_url, SRC_ACCOUNT, "eu-west-1")
+    create(src, "autotags-source", "eu-west-1")
+    for i in range(60):
+        src.put_object(
+            Bucket="autotags-source", Key=f"obj/{i:03d}", Body=os.urandom(32), Tagging=f"i={i}"
+        )
+    forwarded: list[Call] = []
+    with FaultProxy(
+        sim.endpoint_url, Faults(latency=0.2), on_forward=lambda call, _: forwarded.append(call)
+    ) as proxy:
+        env = {**estate_env(tmp_path), "ESTATE_ENDPOINT_URL": proxy.endpoint_url}
+        args = ["s3", "copy", "s3://autotags-source/obj", "s3://autotags-dest"]
+        roles = ["--source-role", SRC_ROLE, "--dest-role", DST_ROLE, "--create-bucket"]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "estate", *args, *roles, "--concurrency", "4", "--apply"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=tmp_path,
+        )
+        db = tmp_path / "estate.db"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            state, done = _decided(db)
+            if "tag_mode" in state and done >= 8:
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "the copy ended before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        state, done = _decided(db)
+        assert '"mode": "copy"' in state and 8 <= done < 60, (state, done)
+        time.sleep(1)  # requests the proxy still held when the copier died reach S3 now
+
+        proxy.set_faults(Faults())
+        forwarded.clear()
+        resumed = estate(tmp_path, proxy.endpoint_url, "resume", "last")
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert "60 copied" in resumed.stdout and "0 failed" in resumed.stdout
+        assert "tags: copied by S3 (checked on key obj/" in resumed.stdout
+        # no second check, and no object's tags read: S3 copied them
+        tagging = [c for c in forwarded if "tagging" in c.params]
+        assert tagging == []
+        assert _decided(db)[0] == state
+
+    dst = client(sim.endpoint_url, DST_ACCOUNT, "eu-west-1")
+    for i in range(60):
+        tags = dst.get_object_tagging(Bucket="autotags-dest", Key=f"{i:03d}")["TagSet"]
+        assert tags == [{"Key": "i", "Value": str(i)}]
 
 
 @pytest.mark.parametrize(

@@ -160,9 +160,39 @@ def remember_request_routing() -> None:
     )
 
 
+def copy_tags_across_accounts() -> None:
+    """Make moto's CopyObject give the copy the source object's tags when the copy is made by
+    another account, as S3 does (TaggingDirective COPY, the default). moto keeps object tags
+    per account and looks the source's up among the copying account's, so a cross-account
+    copy arrived without its tags (the emulator's bug: S3 copies the object's tags, the
+    copier needing s3:GetObjectTagging on the source), and `estate s3 copy --tags auto` never
+    saw S3 copy them. The tags are those the source bucket's owner reads; TaggingDirective
+    REPLACE still replaces them (moto sets those after this)."""
+    from moto.s3.models import FakeKey, S3Backend, s3_backends
+
+    copy_object = S3Backend.copy_object
+
+    def copy_with_tags(
+        self: S3Backend, src_key: FakeKey, dest_bucket_name: str, dest_key_name: str, **kw: Any
+    ) -> None:
+        copy_object(self, src_key, dest_bucket_name, dest_key_name, **kw)
+        partition, owner = s3_backends.bucket_accounts.get(src_key.bucket_name, ("", ""))
+        if not owner or owner == self.account_id:
+            return  # moto copied them (or there is no source bucket to read them from)
+        tags = s3_backends[owner][partition].tagger.list_tags_for_resource(src_key.arn)["Tags"]
+        copy = self.get_object(dest_bucket_name, dest_key_name)
+        assert copy is not None
+        self.tagger.delete_all_tags_for_resource(copy.arn)  # a key overwritten keeps none
+        if tags:
+            self.tagger.tag_resource(copy.arn, tags)
+
+    S3Backend.copy_object = copy_with_tags  # type: ignore[method-assign]
+
+
 def main() -> int:
     index_ec2_tag_lookups()
     page_volume_descriptions()
+    copy_tags_across_accounts()
     remember_request_routing()
     with Emulator() as emulator:
         print(json.dumps({"endpoint": emulator.endpoint_url}), flush=True)

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 from estate.aws.errors import ErrorKind, classify, describe
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.aws.stats import CallStats
+from estate.aws.timestamps import read_timestamps_quickly
 from estate.engine.ratelimit import BucketKey, Limiter, category_of
 from estate.errors import AwsError, EndpointError, EstateError, InputError
 
@@ -218,6 +219,7 @@ class SessionFactory:
             self._base.get_scoped_config()  # raises ProfileNotFound now, not mid-run
         except ProfileNotFound as exc:
             raise InputError(f"AWS profile not found: {settings.profile!r}") from exc
+        read_timestamps_quickly(self._base)
         # Sessions share one loader so the service models are parsed once, not per account.
         self._loader = self._base.get_component("data_loader")
         self._accounts: dict[str, AccountSession] = {}
@@ -304,6 +306,7 @@ class SessionFactory:
         creds = AssumedRoleCredentials(fetcher, cache, self.stats)
         session = botocore.session.Session()
         session.register_component("data_loader", self._loader)
+        read_timestamps_quickly(session)
         # botocore has no public setter for refreshable credentials; aws-assume-role-lib and
         # botocore's own assume-role provider chain end up in the same attribute.
         session._credentials = creds  # type: ignore[attr-defined]

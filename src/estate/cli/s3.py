@@ -42,6 +42,7 @@ from estate.s3copy.policy import policy_diff
 from estate.s3copy.progress import print_copy_summary, print_plan
 from estate.s3copy.regions import bucket_region, source_region
 from estate.s3copy.route import CopySpec, End, Route, account_of, check_read_access, resolve_spec
+from estate.s3copy.tagmode import describe_plan
 from estate.s3copy.urls import parse_s3_url
 from estate.s3copy.verify import verify as verify_copy
 from estate.store.jobs import load_job
@@ -151,12 +152,15 @@ def copy(
     tags: Annotated[
         str,
         typer.Option(
-            help="read: read each object's tags with the source's credentials and set them on "
+            help="How object tags reach a copy in another account. auto: read them per object "
+            "until one tagged object, copied with S3 copying its tags, shows that S3 does (then "
+            "one request per object; else they stay read, and that object is tagged the read "
+            "way). read: read each object's tags with the source's credentials and set them on "
             "the copy (works everywhere; one more request per object). copy: S3 copies them "
-            "with the object (the destination needs s3:GetObjectTagging on the source, which "
-            "estate s3 grant gives; moto keeps tags per account and loses them)."
+            "(the destination needs s3:GetObjectTagging on the source, which estate s3 grant "
+            "gives), unchecked."
         ),
-    ] = "read",
+    ] = "auto",
     concurrency: ConcurrencyOpt = 64,
     config: ConfigOpt = None,
     profile: ProfileOpt = None,
@@ -182,7 +186,7 @@ def copy(
             sse_kms_key_id=sse_kms_key_id,
             acl=_choice(acl, ACLS, "--acl"),
         ),
-        tags=_choice(tags, TAG_MODES, "--tags") or "read",
+        tags=_choice(tags, TAG_MODES, "--tags") or "auto",
     )
     factory = s3_factory(cfg, profile, concurrency)
     spec, dest = resolve_spec(
@@ -218,7 +222,7 @@ def copy(
             lister(route.src, s.region, s.bucket, s.prefix), dst_list, s.prefix, d.prefix
         ):
             survey.add(page, lambda o: uses_multipart(o.size, o.etag, threshold))
-        print_plan(out, survey)
+        print_plan(out, survey, describe_plan(options.tags, spec.same_account))
         return
     _confirm(f"Copy {s.url} to {d.url}?", yes)
     db = open_store(cfg)

@@ -35,10 +35,13 @@ from estate.s3copy.objects import (
     copy_single,
     destination_matches,
     explain,
+    restore_tags,
 )
 from estate.s3copy.plan import Decision, Listed, uses_multipart
 from estate.s3copy.regions import ensure_destination
 from estate.s3copy.route import CopySpec, Route
+from estate.s3copy.tagmode import STATE_KEY as TAG_STATE
+from estate.s3copy.tagmode import TagChooser, TagDecision
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
 from estate.store.jobs import ItemRow, JobRow, NewItem
@@ -129,6 +132,7 @@ class S3Copy(KindBase):
         self.copied_bytes = 0
         self.multipart = 0
         self.started = time.monotonic()
+        self.tags: TagChooser | None = None  # made by the first group (it needs the store)
 
     def close(self) -> None:
         self.objects.shutdown(wait=False, cancel_futures=True)
@@ -187,6 +191,7 @@ class S3Copy(KindBase):
         if not items:
             return
         store_jobs.mark_items(ctx.db, [i.id for i in items], "running", count_attempt=True)
+        self._tag_chooser(ctx, job)
         journal = Journal(ctx.db)
         futures = {self.objects.submit(self._copy_item, ctx, item, report): item for item in items}
         try:
@@ -197,6 +202,25 @@ class S3Copy(KindBase):
                 report("object", {"key": item.key, "status": status, "error": error})
         finally:
             journal.flush()
+
+    def _tag_chooser(self, ctx: JobContext, job: JobRow) -> TagChooser:
+        """The run's tag chooser; while it is undecided, it takes up a decision another run or
+        process saved in the job since."""
+        spec = self.spec
+
+        def save(decision: TagDecision) -> None:
+            try:
+                store_jobs.merge_state(ctx.db, job.id, {TAG_STATE: decision.record()})
+            except Exception as exc:  # this run still uses it; a resume checks again
+                log.warning("could not save the tag decision of job %d: %s", job.id, exc)
+
+        with self._lock:
+            if self.tags is None:
+                self.tags = TagChooser(spec.options.tags, spec.same_account, on_decided=save)
+        if self.tags.undecided():
+            saved = store_jobs.load_state(ctx.db, job.id).get(TAG_STATE)
+            self.tags.adopt(TagDecision.from_record(saved))
+        return self.tags
 
     def _copy_item(self, ctx: JobContext, item: ItemRow, report: Report) -> tuple[str, str | None]:
         """(status, error) of one object; never raises an Exception."""
@@ -240,6 +264,8 @@ class S3Copy(KindBase):
             self.route, obj, dst_key
         ):
             if item.progress:  # an upload begun for a copy that is there after all
+                if item.progress.get("tag_probe"):  # or a tag check cut short: finish it
+                    restore_tags(self.route, obj, dst_key)
                 abort_saved(self.route, dst_key, item.progress)
                 store_jobs.set_progress(ctx.db, item.id, None)
             return ("done" if tried_before else "skipped"), None
@@ -256,7 +282,13 @@ class S3Copy(KindBase):
             with self._lock:
                 self.multipart += 1
         else:
-            copy_single(self.route, obj, dst_key)
+
+            def note(record: dict[str, Any] | None) -> None:
+                store_jobs.set_progress(ctx.db, item.id, record)
+
+            copy_single(self.route, obj, dst_key, self.tags, note=note)
+            if item.progress:  # a tag check cut short, copied again
+                note(None)
         return "done", None
 
     # -- figures -----------------------------------------------------------------------------
@@ -275,6 +307,7 @@ class S3Copy(KindBase):
             "api_calls": stats["api_calls"],
             "throttles": stats["throttles"],
             "retries": stats["retries"],
+            "tags": (self.tags or self._saved_tags(job)).describe(),
         }
 
     def combine(
@@ -291,6 +324,10 @@ class S3Copy(KindBase):
             failed=counts.get("failed", 0),
         )
         return total
+
+    def _saved_tags(self, job: JobRow) -> TagChooser:
+        decision = TagDecision.from_record(job.state.get(TAG_STATE))
+        return TagChooser(self.spec.options.tags, self.spec.same_account, decision)
 
 
 def pending_totals(db: Database, job_id: int, page: int = 5000) -> dict[str, int]:

@@ -35,6 +35,8 @@ from estate.s3copy.plan import (
     tags_from,
 )
 from estate.s3copy.route import Route
+from estate.s3copy.tagmode import TagChooser, TagDecision, judge, refused
+from estate.s3copy.tagmode import describe as describe_tags
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class SourceGone(EstateError):
 class Copied:
     how: str  # "copy" | "multipart" | "present" (found identical at the destination)
     etag: str
+    version_id: str | None = None  # of the copy, in a versioned destination
 
 
 def explain(exc: BaseException, route: Route, key: str) -> str:
@@ -113,13 +116,38 @@ def destination_matches(route: Route, obj: Listed, dst_key: str) -> bool:
     return same_content(src, dst) is True
 
 
-def copy_single(route: Route, obj: Listed, dst_key: str) -> Copied:
-    """CopyObject: content headers and metadata copied by S3, tags given explicitly (read with
-    the source's credentials: another account's CopyObject cannot always see them), unless
-    S3 can copy them itself: same account, or `--tags copy`."""
+def copy_single(
+    route: Route,
+    obj: Listed,
+    dst_key: str,
+    tags: TagChooser | None = None,
+    note: Save = lambda record: None,
+) -> Copied:
+    """CopyObject: content headers and metadata copied by S3; tags copied by S3 when `tags`
+    says it does (same account, `--tags copy`, or a check found it does), else read with the
+    source's credentials and given (another account's CopyObject cannot always see them).
+    While `--tags auto` is undecided, one tagged object at a time is the check (probe_tags);
+    `note` records that on the object's item first."""
+    chooser = tags or TagChooser(route.spec.options.tags, route.spec.same_account)
+    if chooser.s3_copies():
+        return copy_object(route, obj, dst_key, None)
+    source_tags = read_tags(route, obj.key)
+    if source_tags and chooser.claim():
+        try:
+            note({"tag_probe": True})
+            copied, decision = probe_tags(route, obj, dst_key, source_tags)
+        except BaseException:
+            chooser.release()
+            raise
+        chooser.settle(decision)
+        note(None)
+        return copied
+    return copy_object(route, obj, dst_key, source_tags)
+
+
+def copy_object(route: Route, obj: Listed, dst_key: str, tags: dict[str, str] | None) -> Copied:
+    """One CopyObject, with `tags` (TaggingDirective REPLACE) or letting S3 copy them (None)."""
     spec = route.spec
-    s3_copies_tags = spec.same_account or spec.options.tags == "copy"
-    tags = None if s3_copies_tags else read_tags(route, obj.key)
     params = copy_object_params(
         spec.source.bucket, obj, spec.destination.bucket, dst_key, tags, spec.options.overrides
     )
@@ -135,7 +163,62 @@ def copy_single(route: Route, obj: Listed, dst_key: str) -> Copied:
             f"the copy's ETag {etag} differs from the listed source's {obj.etag}: the source "
             "changed after it was listed (or the copy is damaged); copy again"
         )
-    return Copied("copy", etag)
+    return Copied("copy", etag, answer.get("VersionId"))
+
+
+def probe_tags(
+    route: Route, obj: Listed, dst_key: str, source_tags: dict[str, str]
+) -> tuple[Copied, TagDecision]:
+    """Copy an object that has tags with TaggingDirective COPY and read the copy's tags back
+    with the destination's credentials: the source's tags mean S3 copies them. When it does
+    not (other tags, or either call refused), this copy gets the source's tags the read way,
+    so nothing is lost either way. Raises (deciding nothing) when the copy itself fails."""
+    try:
+        copied = copy_object(route, obj, dst_key, None)
+    except ObjectFailed as exc:
+        code = _denied(exc.__cause__)
+        if code is None:
+            raise
+        # refused with its tags (or altogether: then this fails too, and nothing is decided)
+        return copy_object(route, obj, dst_key, source_tags), refused(obj.key, "CopyObject", code)
+    version = {"VersionId": copied.version_id} if copied.version_id else {}
+    where = {"Bucket": route.spec.destination.bucket, "Key": dst_key, **version}
+    try:
+        answer = route.dst_call("GetObjectTagging", **where)
+    except ClientError as exc:
+        code = _denied(exc)
+        if code is None:
+            raise
+        decision = refused(obj.key, "GetObjectTagging", code)
+    else:
+        decision = judge(obj.key, source_tags, tags_from(answer.get("TagSet", [])))
+    if decision.mode == "read":
+        put_tags(route, where, source_tags)
+    log.info("tags of %s: %s", obj.key, describe_tags("auto", False, decision))
+    return copied, decision
+
+
+def restore_tags(route: Route, obj: Listed, dst_key: str) -> None:
+    """Give a copy its source's tags (read by the source): the end of a check that a crash cut
+    short after the copy was made."""
+    where = {"Bucket": route.spec.destination.bucket, "Key": dst_key}
+    put_tags(route, where, read_tags(route, obj.key))
+
+
+def put_tags(route: Route, where: dict[str, Any], tags: dict[str, str]) -> None:
+    """PutObjectTagging on the destination (an object version when `where` names one)."""
+    tag_set = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    try:
+        route.dst_call("PutObjectTagging", **where, Tagging={"TagSet": tag_set})
+    except ClientError as exc:
+        raise ObjectFailed(f"tagging the copy: {describe(exc)}") from exc
+
+
+def _denied(exc: BaseException | None) -> str | None:
+    """The error code of an access refusal; None for anything else."""
+    if isinstance(exc, ClientError) and classify(exc) == ErrorKind.DENIED:
+        return error_code(exc) or "AccessDenied"
+    return None
 
 
 def _etag_should_match(route: Route, obj: Listed) -> bool:

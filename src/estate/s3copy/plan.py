@@ -70,7 +70,7 @@ class Overrides:
     acl: str | None = None  # only "bucket-owner-full-control" works on buckets that own objects
 
 
-TAG_MODES = ("read", "copy")
+TAG_MODES = ("auto", "read", "copy")
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,9 @@ class CopyOptions:
     overrides: Overrides = field(default_factory=Overrides)
     # "read": each object's tags read with the source's credentials and set on the copy
     # (works wherever the copy itself cannot see them); "copy": S3 copies them with the
-    # object (TaggingDirective COPY), one request less per object
-    tags: str = "read"
+    # object (TaggingDirective COPY), one request less per object; "auto": read until one
+    # object shows whether S3 copies them (see tagmode.py)
+    tags: str = "auto"
 
 
 # --- keys and listings ----------------------------------------------------------------------

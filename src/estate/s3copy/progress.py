@@ -175,6 +175,8 @@ def print_copy_summary(console: Console, db: Database, job: JobRow, most: int = 
         f"{f.get('retries', 0)} retried",
         highlight=False,
     )
+    if f.get("tags"):
+        console.print(f"  tags: {f['tags']}", highlight=False, markup=False)
     if job.error:
         console.print(f"  [red]error[/] {job.error}", highlight=False, markup=True)
     failed = store_jobs.load_items(db, job.id, status="failed", limit=most)
@@ -201,7 +203,8 @@ def print_copy_summary(console: Console, db: Database, job: JobRow, most: int = 
         )
 
 
-def print_plan(console: Console, survey: Survey) -> None:
+def print_plan(console: Console, survey: Survey, tags: str = "") -> None:
+    """The plan of a copy: what is there, what will be copied, how tags will be carried."""
     hb = human_bytes
     console.print(
         f"  source: {survey.objects:,} objects, {hb(survey.bytes)} (largest {hb(survey.largest)})",
@@ -228,4 +231,6 @@ def print_plan(console: Console, survey: Survey) -> None:
             "source prefix, which would have an empty key at the destination",
             highlight=False,
         )
+    if tags:
+        console.print(f"  tags: {tags}", highlight=False, markup=False)
     console.print("Run again with --apply to copy.", highlight=False)

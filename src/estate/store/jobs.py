@@ -173,6 +173,29 @@ def set_state(db: Database, job_id: int, state: dict[str, Any]) -> None:
         conn.execute(update(jobs).where(jobs.c.id == job_id).values(state=state))
 
 
+def merge_state(db: Database, job_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    """Set some keys of a job's state, keeping the others, in one transaction (the job's row
+    locked, so processes merging at once lose nothing); the state as it is now."""
+    with db.write() as conn:
+        row = conn.execute(
+            select(jobs.c.state).where(jobs.c.id == job_id).with_for_update()
+        ).first()
+        if row is None:
+            raise InputError(f"no job {job_id}")
+        state = {**(row.state or {}), **values}
+        conn.execute(update(jobs).where(jobs.c.id == job_id).values(state=state))
+    return state
+
+
+def load_state(db: Database, job_id: int) -> dict[str, Any]:
+    """A job's state alone (load_job also counts its items)."""
+    with db.read() as conn:
+        row = conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).first()
+    if row is None:
+        raise InputError(f"no job {job_id}")
+    return dict(row.state or {})
+
+
 def start_job(db: Database, job_id: int, now: Callable = utcnow) -> JobRow:
     """Mark a job running. On a resume, items left running or failed go back to pending:
     running ones because a killed process may or may not have finished them (each job kind

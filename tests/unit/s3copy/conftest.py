@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moto.s3.models import S3Backend
 from rich.console import Console
 
 from estate.actions.jobs import JobContext
@@ -14,6 +15,7 @@ from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
 from estate.config import Config
 from estate.store.database import Database
+from tests.sim.moto_process import copy_tags_across_accounts
 from tests.support import session_in
 
 SRC_ACCOUNT = "111111111111"
@@ -54,3 +56,11 @@ def ctx(factory: SessionFactory, tmp_path: Path) -> JobContext:
         out=Console(file=io.StringIO()),
         err=Console(file=io.StringIO()),
     )
+
+
+@pytest.fixture
+def s3_copies_tags(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto as the simulated AWS patches it (tests/sim/moto_process.py): a cross-account
+    CopyObject carries the source's tags, as S3's does. Undone after the test."""
+    monkeypatch.setattr(S3Backend, "copy_object", S3Backend.copy_object)
+    copy_tags_across_accounts()

@@ -231,6 +231,10 @@ def test_verify_reports_each_difference_and_exits_1(
             ["copy", "s3://src-bucket", "s3://dst-bucket", "--storage-class", "COLD"],
             "--storage-class: 'COLD' is not one of",
         ),
+        (
+            ["copy", "s3://src-bucket", "s3://dst-bucket", "--tags", "maybe"],
+            "--tags: 'maybe' is not one of auto, read, copy",
+        ),
         (["copy", "s3://src-bucket/a", "s3://src-bucket/a/b", "--create-bucket"], "overlap"),
         (["grant", "s3://src-bucket", "--to-account", "22"], "not a 12-digit AWS account id"),
         (

@@ -14,7 +14,9 @@ from estate.store.jobs import (
     load_items,
     load_job,
     load_jobs,
+    load_state,
     mark_items,
+    merge_state,
     set_progress,
     start_job,
 )
@@ -45,6 +47,22 @@ def test_adding_items_twice_keeps_the_status_of_items_already_recorded(db: Datab
     add_items(db, job_id, _items(3), state={"token": None})  # the listing repeated a page
     assert item_counts(db, job_id) == {"done": 1, "pending": 2}
     assert load_job(db, job_id).state == {"token": None}
+
+
+def test_merging_state_keeps_the_other_keys_and_names_a_missing_job(db: Database) -> None:
+    job_id = create_job(db, "s3copy", "copy", {})
+    add_items(db, job_id, _items(1), state={"listed": True, "after": "k"})
+    assert merge_state(db, job_id, {"tag_mode": {"mode": "copy"}, "after": "z"}) == {
+        "listed": True,
+        "after": "z",
+        "tag_mode": {"mode": "copy"},
+    }
+    assert load_state(db, job_id) == load_job(db, job_id).state
+    assert load_state(db, job_id)["tag_mode"] == {"mode": "copy"}
+    with pytest.raises(InputError, match="no job 999"):
+        merge_state(db, 999, {"a": 1})
+    with pytest.raises(InputError, match="no job 999"):
+        load_state(db, 999)
 
 
 def test_resume_retries_running_and_failed_items_but_not_done_ones(db: Database) -> None:
