@@ -235,7 +235,8 @@ def main() -> None:
                 naive = collect_naively(ready["proxy"], ready["accounts"], ready["regions"])
                 naive_wall = time.monotonic() - started
                 print(f"naive sequential: {naive_wall:8.1f} s wall, {naive.resources:,} resources, "
-                      f"{naive.calls:,} calls, {naive.failures} failed calls; "
+                      f"{naive.calls:,} calls, {naive.failures} failed listings run again, "
+                      f"{naive.gave_up} given up; "
                       f"estate is {naive_wall / wall:.1f}x faster")  # fmt: skip
     finally:
         if world.stdin:

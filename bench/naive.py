@@ -1,5 +1,9 @@
 """The naive way: one boto3 client at a time, accounts and regions in a loop, boto3's default
-retries, no rate limiting. Uses estate's type specs only to know which calls to make."""
+retries, no rate limiting. Uses estate's type specs only to know which calls to make.
+
+A listing that fails (boto3 gave up retrying a throttled call) is run again from its first
+page, as the script's author would rerun it: the loop must collect the same estate as estate
+does, or its time is not comparable."""
 
 from __future__ import annotations
 
@@ -14,12 +18,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from estate.resources.collect import get_pages
 from estate.resources.registry import REGISTRY
 
+RERUNS = 10
+
 
 @dataclass
 class NaiveResult:
     resources: int = 0
     calls: int = 0
-    failures: int = 0
+    failures: int = 0  # listings that failed and were run again
+    gave_up: int = 0  # listings that failed RERUNS times
 
 
 class PlainCaller:
@@ -61,9 +68,15 @@ def collect_naively(endpoint_url: str, accounts: list[str], regions: list[str]) 
         caller = PlainCaller(session, endpoint_url, result)
         for spec in REGISTRY.values():
             for region in ["global"] if spec.is_global else regions:
-                try:
-                    for page in get_pages(spec, caller, region, regions=frozenset(regions)):
-                        result.resources += len(page.items)
-                except (ClientError, BotoCoreError):
-                    result.failures += 1
+                for _ in range(RERUNS):
+                    try:
+                        pages = get_pages(spec, caller, region, regions=frozenset(regions))
+                        found = sum(len(page.items) for page in pages)
+                    except (ClientError, BotoCoreError):
+                        result.failures += 1
+                        continue
+                    result.resources += found
+                    break
+                else:
+                    result.gave_up += 1
     return result
