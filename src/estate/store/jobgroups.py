@@ -8,12 +8,11 @@ dead whose group was handed out again cannot mark it done over the new owner's c
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,8 +20,8 @@ from estate.store import jobs as store_jobs
 from estate.store import workers as workers_store
 from estate.store.database import Database
 from estate.store.jobs import JobRow
-from estate.store.schema import job_calls, job_groups, job_items, jobs, workers
-from estate.store.timeutil import aware, utcnow
+from estate.store.schema import job_calls, job_groups, job_items, jobs
+from estate.store.timeutil import utcnow
 from estate.store.workers import db_now
 
 UNFINISHED = ("pending", "running")
@@ -160,26 +159,15 @@ def _fenced(job_id: int, grp: str, claim: int) -> Any:
 
 def orphaned_groups(db: Database, job_ids: Sequence[int], stale_after: float) -> list[OrphanGroup]:
     """Running groups whose worker has not beaten for `stale_after` seconds, or has no row."""
-    if not job_ids:
-        return []
-    with db.read() as conn:
-        now = db_now(conn)
-        cutoff = now - dt.timedelta(seconds=stale_after)
-        rows = conn.execute(
-            select(job_groups, workers.c.beat_at)
-            .outerjoin(workers, workers.c.id == job_groups.c.owner)
-            .where(
-                job_groups.c.job_id.in_(list(job_ids)),
-                job_groups.c.status == "running",
-                or_(workers.c.beat_at.is_(None), workers.c.beat_at < cutoff),
-            )
-        ).all()
-    return [OrphanGroup(r.job_id, r.grp, r.owner, r.attempts, _since(now, r.beat_at)) for r in rows]
-
-
-def _since(now: dt.datetime, then: dt.datetime | None) -> float | None:
-    then = aware(then)
-    return None if then is None else (now - then).total_seconds()
+    now, rows = workers_store.running_under_silent_workers(
+        db, job_groups.c.job_id, job_ids, stale_after
+    )
+    return [
+        OrphanGroup(
+            r.job_id, r.grp, r.owner, r.attempts, workers_store.seconds_since(now, r.beat_at)
+        )
+        for r in rows
+    ]
 
 
 def release_orphan_group(db: Database, orphan: OrphanGroup) -> bool:

@@ -97,20 +97,7 @@ class Orphan:
 def orphaned_shards(db: Database, run_ids: Sequence[int], stale_after: float) -> list[Orphan]:
     """Running shards of these runs whose owner has no heartbeat newer than `stale_after`
     seconds (or no worker row at all: it stopped, or it was a local process)."""
-    if not run_ids:
-        return []
-    with db.read() as conn:
-        now = db_now(conn)
-        cutoff = now - dt.timedelta(seconds=stale_after)
-        rows = conn.execute(
-            select(shards, workers.c.beat_at)
-            .outerjoin(workers, workers.c.id == shards.c.owner)
-            .where(
-                shards.c.run_id.in_(list(run_ids)),
-                shards.c.status == "running",
-                or_(workers.c.beat_at.is_(None), workers.c.beat_at < cutoff),
-            )
-        ).all()
+    now, rows = running_under_silent_workers(db, shards.c.run_id, run_ids, stale_after)
     return [
         Orphan(
             r.id,
@@ -118,13 +105,37 @@ def orphaned_shards(db: Database, run_ids: Sequence[int], stale_after: float) ->
             f"{r.account}/{r.region}/{r.type}",
             r.owner,
             r.attempts,
-            _seconds_since(now, r.beat_at),
+            seconds_since(now, r.beat_at),
         )
         for r in rows
     ]
 
 
-def _seconds_since(now: dt.datetime, then: dt.datetime | None) -> float | None:
+def running_under_silent_workers(
+    db: Database, parent: Any, ids: Sequence[int], stale_after: float
+) -> tuple[dt.datetime, list[Any]]:
+    """(the database's now, the running rows under `parent` in `ids` — shards of runs, or job
+    groups of jobs — whose owner has no heartbeat newer than `stale_after` seconds, or no
+    worker row at all), each row with its owner's `beat_at`."""
+    table = parent.table
+    with db.read() as conn:
+        now = db_now(conn)
+        if not ids:
+            return now, []
+        cutoff = now - dt.timedelta(seconds=stale_after)
+        rows = conn.execute(
+            select(table, workers.c.beat_at)
+            .outerjoin(workers, workers.c.id == table.c.owner)
+            .where(
+                parent.in_(list(ids)),
+                table.c.status == "running",
+                or_(workers.c.beat_at.is_(None), workers.c.beat_at < cutoff),
+            )
+        ).all()
+    return now, list(rows)
+
+
+def seconds_since(now: dt.datetime, then: dt.datetime | None) -> float | None:
     then = aware(then)
     return None if then is None else (now - then).total_seconds()
 
