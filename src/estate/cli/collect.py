@@ -22,6 +22,7 @@ from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.config import Config
 from estate.engine.run import Collection, CollectRequest, RunSummary
+from estate.inventory.incomplete import describe_incomplete
 from estate.resources.registry import get_spec
 from estate.store.database import Database
 
@@ -103,6 +104,13 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
         f"{f['api_calls']:,} API calls, {f['throttles']} throttled, {f['retries']} retried",
         highlight=False,
     )
+    incomplete = describe_incomplete(
+        {"resources": f.get("incomplete", 0), "calls": f.get("incomplete_calls", {})}
+    )
+    if incomplete:
+        console.print(
+            f"  [yellow]{incomplete}[/] (estate ls --format json shows which)", highlight=False
+        )
     for key, error in sorted(summary.failures)[:most]:
         console.print(f"  [red]failed[/] {key}: {error}", highlight=False)
     if len(summary.failures) > most:

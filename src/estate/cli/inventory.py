@@ -26,13 +26,14 @@ RESOURCE_COLUMNS = ("type", "account", "region", "id", "name", "tags", "last_see
 CHANGE_COLUMNS = ("run", "at", "change", "type", "account", "region", "arn", "fields")
 RUN_COLUMNS = (
     "run", "status", "started_at", "duration_s", "resumes", "shards_ok", "shards_failed",
-    "resources", "created", "modified", "deleted", "api_calls", "throttles", "retries",
+    "resources", "incomplete", "created", "modified", "deleted", "api_calls", "throttles",
+    "retries",
 )  # fmt: skip
 RUN_TABLE = {
     "run": "run", "status": "status", "started_at": "started", "duration_s": "secs",
     "resumes": "resumed", "shards_ok": "ok", "shards_failed": "failed", "resources": "resources",
-    "created": "+", "modified": "~", "deleted": "-", "api_calls": "calls",
-    "throttles": "throttled", "retries": "retries",
+    "incomplete": "incomplete", "created": "+", "modified": "~", "deleted": "-",
+    "api_calls": "calls", "throttles": "throttled", "retries": "retries",
 }  # fmt: skip
 
 

@@ -112,7 +112,13 @@ class ShardWork:
             )
             for page in pages:
                 records = [
-                    normalize_resource(spec, shard.account, item.region, item.data)
+                    normalize_resource(
+                        spec,
+                        shard.account,
+                        item.region,
+                        item.data,
+                        [refusal.as_record() for refusal in item.refused],
+                    )
                     for item in page.items
                 ]
                 store_runs.save_page(

@@ -12,7 +12,7 @@ import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jmespath
@@ -31,6 +31,8 @@ class Resource:
     tags: dict[str, str]
     config: dict[str, Any]
     hash: str
+    # Per-item calls refused for it ({"call", "code", "fields"}): it lacks those fields.
+    incomplete: list[dict[str, Any]] = field(default_factory=list)
 
     def state(self) -> dict[str, Any]:
         """What a change is computed over: everything that describes the resource."""
@@ -145,18 +147,26 @@ def content_hash(state: Mapping[str, Any]) -> str:
 
 
 def resource_arn(spec: ResourceSpec, account: str, region: str, res_id: str, data: Any) -> str:
-    if "{" in spec.arn:
-        return spec.arn.format(
-            partition=partition_for(region), region=region, account=account, id=res_id
-        )
-    arn = jmespath.search(spec.arn, data)
-    if not arn:
+    template = spec.arn if "{" in spec.arn else spec.arn_template
+    arn = None if "{" in spec.arn else jmespath.search(spec.arn, data)
+    if arn:
+        return str(arn)
+    if template is None:
         raise ValueError(f"{spec.type} {res_id}: item has no ARN at {spec.arn!r}")
-    return str(arn)
+    return template.format(
+        partition=partition_for(region), region=region, account=account, id=res_id
+    )
 
 
-def normalize_resource(spec: ResourceSpec, account: str, region: str, data: Any) -> Resource:
-    """A Resource from one raw item (details merged in) of `spec`, in its true `region`."""
+def normalize_resource(
+    spec: ResourceSpec,
+    account: str,
+    region: str,
+    data: Any,
+    incomplete: Iterable[Mapping[str, Any]] = (),
+) -> Resource:
+    """A Resource from one raw item (details merged in) of `spec`, in its true `region`;
+    `incomplete` names the per-item calls refused for it."""
     data = to_json_value(copy.deepcopy(dict(data)))
     found_id = jmespath.search(spec.id, data)
     if found_id in (None, ""):
@@ -181,5 +191,6 @@ def normalize_resource(spec: ResourceSpec, account: str, region: str, data: Any)
         tags=dict(sorted(tags.items())),
         config=config,
         hash="",
+        incomplete=[dict(refusal) for refusal in incomplete],
     )
     return Resource(**{**resource.__dict__, "hash": content_hash(resource.state())})

@@ -1,7 +1,9 @@
 """The one generic collector: enumerate a spec's items page by page, with per-item details.
 
 `get_pages` does I/O through an AccountSession and raises on failure; it never retries (the
-session's clients do) and never turns an error into an empty result.
+session's clients do) and never turns an error into an empty result. A per-item call that is
+refused (denied, or throttled past the retry budget) does not fail the listing: the listing is
+the truth about existence, so the item is kept, without that call's fields, as incomplete.
 """
 
 from __future__ import annotations
@@ -30,12 +32,31 @@ class Caller(Protocol):
     def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]: ...
 
 
+# What classify() calls these, a per-item call answering them leaves its item incomplete.
+REFUSALS = frozenset({ErrorKind.DENIED, ErrorKind.THROTTLED})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A per-item call that was refused: `call` is its IAM-style name (s3:GetBucketTagging),
+    `fields` the record fields it would have given ("tags", "name", or a config key)."""
+
+    call: str
+    code: str
+    fields: tuple[str, ...]
+
+    def as_record(self) -> dict[str, Any]:
+        return {"call": self.call, "code": self.code, "fields": list(self.fields)}
+
+
 @dataclass(frozen=True)
 class RawItem:
-    """One API item (with its details merged in) and the region it truly lives in."""
+    """One API item (with its details merged in) and the region it truly lives in; `refused`
+    names the detail calls that were refused for it (then it lacks their fields)."""
 
     region: str
     data: dict[str, Any]
+    refused: tuple[Refusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,21 +136,29 @@ def _with_details(
     """The item with its details, or None when it vanished meanwhile or is out of scope."""
     if spec.derive:
         data.update(spec.derive(data))
+    refused: list[Refusal] = []
     for detail in spec.details:
-        if not detail.regional and not _apply_detail(detail, spec, session, region, data):
+        if not detail.regional and not _apply_detail(detail, spec, session, region, data, refused):
             return None
     true_region = spec.region_of(data) if spec.region_of else shard_region
     if spec.region_of and regions is not None and true_region not in regions:
         return None
     for detail in spec.details:
-        if detail.regional and not _apply_detail(detail, spec, session, true_region, data):
+        if detail.regional and not _apply_detail(detail, spec, session, true_region, data, refused):
             return None
-    return RawItem(true_region, data)
+    return RawItem(true_region, data, tuple(refused))
 
 
 def _apply_detail(
-    detail: Detail, spec: ResourceSpec, session: Caller, region: str, data: dict[str, Any]
+    detail: Detail,
+    spec: ResourceSpec,
+    session: Caller,
+    region: str,
+    data: dict[str, Any],
+    refused: list[Refusal],
 ) -> bool:
+    """Merge one detail into the item; False when the item vanished meanwhile. A refused call
+    is appended to `refused` and leaves the item without its fields. Does I/O."""
     params = {**detail.constants}
     params.update({name: jmespath.search(path, data) for name, path in detail.params.items()})
     try:
@@ -139,12 +168,31 @@ def _apply_detail(
         if code in detail.missing:
             data[detail.into] = detail.default
             return True
-        if classify(exc) == ErrorKind.NOT_FOUND:
+        kind = classify(exc)
+        if kind == ErrorKind.NOT_FOUND:
             log.info("%s %s: gone before %s; skipped", spec.type, params, detail.operation)
             return False
+        if kind in REFUSALS:
+            refusal = Refusal(detail_call(spec, detail), code, detail_fields(spec, detail))
+            log.info("%s %s: %s on %s; incomplete", spec.type, params, code, refusal.call)
+            refused.append(refusal)
+            return True
         raise
     data[detail.into] = value
     return True
+
+
+def detail_call(spec: ResourceSpec, detail: Detail) -> str:
+    """A detail call's name as IAM and users know it, e.g. s3:GetBucketTagging."""
+    return detail.iam_action or f"{spec.service}:{detail.operation}"
+
+
+def detail_fields(spec: ResourceSpec, detail: Detail) -> tuple[str, ...]:
+    """The record fields a detail gives: its tags (and the name, when that is the Name tag)
+    when it fills the spec's tags, else the config key it is stored under."""
+    if spec.tags is not None and detail.into == spec.tags:
+        return ("tags",) if spec.name else ("tags", "name")
+    return (detail.into,)
 
 
 def _detail_result(

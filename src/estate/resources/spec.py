@@ -40,7 +40,9 @@ class ResourceSpec:
     """How to enumerate, identify and normalize one resource type.
 
     Paths (`items`, `id`, `name`, `tags`, `arn` when it has no '{') are JMESPath expressions
-    into one item. `arn` with '{' is a template over partition, region, account, id.
+    into one item. `arn` with '{' is a template over partition, region, account, id;
+    `arn_template` is one for an item that lacks the ARN at the `arn` path (its detail call
+    was refused).
     `unordered` names lists (dotted paths, `[]` to descend into a list) that AWS returns in no
     stable order; a comma-separated string there is treated as a list too. `volatile` names
     fields dropped before hashing because they change without the resource changing.
@@ -52,6 +54,7 @@ class ResourceSpec:
     items: str
     id: str
     arn: str
+    arn_template: str | None = None
     name: str | None = None  # None: the tag "Name", else the id
     tags: str | None = "Tags"
     scope: Literal["regional", "global"] = "regional"

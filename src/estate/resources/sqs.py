@@ -22,6 +22,8 @@ QUEUE = ResourceSpec(
     id="QueueName",
     name="QueueName",
     arn="Attributes.QueueArn",
+    # A queue whose policy denies GetQueueAttributes still has this ARN (its URL's account).
+    arn_template="arn:{partition}:sqs:{region}:{account}:{id}",
     # Without MaxResults ListQueues stops at 1,000 queues and returns no NextToken.
     params={"MaxResults": 1000},
     derive=queue_name,

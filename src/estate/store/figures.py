@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from estate.inventory.incomplete import add_counts
 from estate.store.database import Database
 from estate.store.runs import DISCOVERY_TYPE
 from estate.store.schema import changes, run_calls, runs, shards
@@ -55,6 +56,11 @@ def run_figures(conn: Connection, run_id: int) -> dict[str, Any]:
             .group_by(changes.c.change)
         ).all()
     )
+    incomplete: dict[str, Any] = {}
+    for (count,) in conn.execute(
+        select(shards.c.incomplete).where(shards.c.run_id == run_id, shards.c.status == "ok")
+    ):
+        incomplete = add_counts(incomplete, count)
     figures: dict[str, Any] = {
         "shards_total": sum(counts.values()),
         "shards_ok": counts.get("ok", 0),
@@ -63,6 +69,9 @@ def run_figures(conn: Connection, run_id: int) -> dict[str, Any]:
         "created": by_kind.get("created", 0),
         "modified": by_kind.get("modified", 0),
         "deleted": by_kind.get("deleted", 0),
+        # Resources recorded without what a refused per-item call gives, and why.
+        "incomplete": incomplete.get("resources", 0),
+        "incomplete_calls": incomplete.get("calls", {}),
     }
     calls = dict.fromkeys(CALL_FIGURES, 0)
     for (saved,) in conn.execute(select(run_calls.c.calls).where(run_calls.c.run_id == run_id)):

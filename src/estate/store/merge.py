@@ -1,7 +1,8 @@
 """Merging a completed shard into the inventory: created / modified / deleted, with diffs.
 
 This is the only place resources are marked deleted, and it runs only for a shard that
-completed in full: what the shard owns and did not see this run is gone.
+completed in full: what the shard owns and did not see this run is gone. A resource staged
+incomplete (a per-item call refused) keeps its stored values for the fields that call gives.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from estate.inventory.diff import changed_fields, diff_states
+from estate.inventory.incomplete import add_counts, count_incomplete, keep_known
 from estate.store.database import Database
 from estate.store.runs import ShardLost, ShardRow, fence
 from estate.store.schema import changes, resources, shards, staged
@@ -29,6 +31,7 @@ class MergeOutcome:
     created: int = 0
     modified: int = 0
     deleted: int = 0
+    incomplete: int = 0  # resources merged with a per-item call refused
 
 
 def _state(record: dict[str, Any]) -> dict[str, Any]:
@@ -74,19 +77,35 @@ def complete_shard(
             ).rowcount
             if not held:
                 raise ShardLost(f"shard {shard.key}: claimed by another process")
-        seen, created, modified = _merge_staged(conn, shard, at)
+        seen, created, modified, incomplete = _merge_staged(conn, shard, at)
         deleted = _mark_deleted(conn, shard, at)
         conn.execute(delete(staged).where(staged.c.shard_id == shard.id))
         conn.execute(
             update(shards)
             .where(shards.c.id == shard.id)
-            .values(status="ok", finished_at=at, page_token=None, error=None, items=seen)
+            .values(
+                status="ok",
+                finished_at=at,
+                page_token=None,
+                error=None,
+                items=seen,
+                incomplete=incomplete,
+            )
         )
-    return MergeOutcome(seen, created, modified, deleted)
+    count = incomplete["resources"] if incomplete else 0
+    return MergeOutcome(seen, created, modified, deleted, count)
 
 
-def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int, int]:
+def _known(row: Any) -> dict[str, Any]:
+    return {"name": row.name, "region": row.region, "tags": row.tags, "config": row.config}
+
+
+def _merge_staged(
+    conn: Connection, shard: ShardRow, at: Any
+) -> tuple[int, int, int, dict[str, Any] | None]:
+    """Merge the staged records in batches: (seen, created, modified, incomplete count)."""
     seen = created = modified = 0
+    incomplete: dict[str, Any] | None = None
     last_arn = ""
     while True:
         batch = conn.execute(
@@ -96,7 +115,7 @@ def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int,
             .limit(BATCH)
         ).all()
         if not batch:
-            return seen, created, modified
+            return seen, created, modified, incomplete
         last_arn = batch[-1].arn
         existing = {
             row.arn: row
@@ -105,8 +124,12 @@ def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int,
             )
         }
         new_rows, change_rows = [], []
+        batch_incomplete = count_incomplete(item.record for item in batch)
+        if batch_incomplete:
+            incomplete = add_counts(incomplete or {}, batch_incomplete)
         for item in batch:
-            rec = item.record
+            old = existing.get(item.arn)
+            rec = keep_known(item.record, _known(old) if old is not None else None)
             seen += 1
             values = {
                 "type": rec["type"],
@@ -122,8 +145,8 @@ def _merge_staged(conn: Connection, shard: ShardRow, at: Any) -> tuple[int, int,
                 "last_run": shard.run_id,
                 "deleted": False,
                 "deleted_at": None,
+                "incomplete": rec.get("incomplete") or None,  # a complete collection clears it
             }
-            old = existing.get(rec["arn"])
             if old is None:
                 new_rows.append({"arn": rec["arn"], "first_seen": at, **values})
                 change_rows.append(_change(shard.run_id, at, "created", rec, {}))

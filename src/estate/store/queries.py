@@ -39,6 +39,8 @@ def resource_record(row: Any) -> dict[str, Any]:
         "first_seen": iso(row.first_seen),
         "last_seen": iso(row.last_seen),
         "deleted": bool(row.deleted),
+        # Per-item calls refused at its last collection: those fields are as last known.
+        "incomplete": row.incomplete or [],
     }
 
 

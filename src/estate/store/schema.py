@@ -62,6 +62,9 @@ shards = Table(
     # (it seemed dead) can no longer write.
     Column("owner", String(128)),
     Column("enqueued_at", DateTime(timezone=True)),  # when a message for it was last sent
+    # Resources merged incomplete (a per-item call refused): {"resources": n, "calls":
+    # {"AccessDenied on s3:GetBucketTagging": n}}; None when every one was complete.
+    Column("incomplete", Json),
     UniqueConstraint("run_id", "account", "region", "type", name="uq_shards_key"),
 )
 
@@ -83,6 +86,9 @@ resources = Table(
     Column("last_run", Id, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("deleted_at", DateTime(timezone=True)),
+    # The per-item calls refused at its last collection ([{"call", "code", "fields"}]): those
+    # fields are as last known. None when it was collected in full.
+    Column("incomplete", Json),
     Index("ix_resources_owner", "account", "shard_region", "type"),
     Index("ix_resources_type", "type", "account", "region"),
 )

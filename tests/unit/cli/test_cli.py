@@ -82,9 +82,10 @@ def test_collect_then_query_every_way(
     (instance,) = json.loads(out)
     assert set(instance) == {
         "arn", "type", "account", "region", "id", "name", "tags", "config",
-        "first_seen", "last_seen", "deleted",
+        "first_seen", "last_seen", "deleted", "incomplete",
     }  # fmt: skip
     assert instance["type"] == "ec2:instance" and instance["region"] == "eu-west-1"
+    assert instance["incomplete"] == []
     assert instance["tags"] == {"env": "prod"} and instance["deleted"] is False
 
     code, out, _ = run(capsys, "ls", "--missing-tag", "env", "-f", "jsonl", "-c", cfg)
