@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
+import shutil
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -12,6 +15,7 @@ from pathlib import Path
 import yaml
 from rich.console import Console
 from rich.rule import Rule
+from rich.text import Text
 
 from estate.demo.emulator import EMULATOR_CREDENTIALS, EMULATOR_REGION, Emulator
 from estate.demo.sample import ExpectedChange, apply_sample_changes, build_sample_organization
@@ -81,10 +85,12 @@ def run_tour(
     for stale in workdir.glob("estate.db*"):
         stale.unlink()
 
+    estate = estate_command(shutil.which("estate"), sys.executable)
+
     def step(title: str, *argv: str) -> int:
         console.print(Rule(f"[bold]{title}", align="left"))
         if argv:
-            console.print(f"[dim]$ estate {' '.join(argv)}[/]", highlight=False)
+            console.print(Text(f"$ {estate} {shlex.join(argv)}", style="dim"), highlight=False)
             return main([*argv, "-c", str(config)])
         return 0
 
@@ -141,7 +147,10 @@ def run_tour(
         codes.append(step("9. Runs", "runs"))
 
         ok = _check(console, config, expected) and not any(codes)
-        _next_steps(console, workdir, modified.arn)
+        console.print(Rule("[bold]Try it yourself", align="left"))
+        console.print(
+            next_steps(workdir, modified.arn, estate, keep), highlight=False, markup=False
+        )
         if keep:
             console.print(f"Emulator still on {emulator.endpoint_url}; Ctrl-C to stop.")
             with contextlib.suppress(KeyboardInterrupt):
@@ -173,17 +182,53 @@ def _check(console: Console, config: Path, expected: list[ExpectedChange]) -> bo
     return False
 
 
-def _next_steps(console: Console, workdir: Path, arn: str) -> None:
-    console.print(Rule("[bold]Try it yourself", align="left"))
-    console.print(
-        f"The inventory stays in {workdir}/ (the emulator stops now):\n"
-        f"  cd {workdir}\n"
-        "  estate ls ec2:instance --tag env=prod --format json\n"
-        "  estate ls s3:bucket --format csv\n"
-        f"  estate show {arn}\n"
-        f"  estate history {arn}\n"
-        "  estate changes --format json\n"
-        "  estate runs\n"
-        "  estate iam-policy",
-        highlight=False,
+def estate_command(on_path: str | None, executable: str) -> str:
+    """How printed hints name estate: `estate` when the shell finds this very one, else its
+    absolute path beside the running Python (a .venv/bin/ not on PATH, as after `make demo`),
+    which still works after `cd`."""
+    beside = Path(executable).parent / "estate"
+    if on_path and Path(on_path).resolve() == beside.resolve():
+        return "estate"
+    if beside.exists():
+        return shlex.quote(str(beside.absolute()))
+    return f"{shlex.quote(executable)} -m estate"
+
+
+def emulator_exports() -> str:
+    """The shell line that gives estate the emulator's credentials (moto takes any; these are
+    the demo's own) and region, as the tour runs with them."""
+    return (
+        f"export AWS_ACCESS_KEY_ID={EMULATOR_CREDENTIALS['aws_access_key_id']}"
+        f" AWS_SECRET_ACCESS_KEY={EMULATOR_CREDENTIALS['aws_secret_access_key']}"
+        f" AWS_DEFAULT_REGION={EMULATOR_REGION}"
     )
+
+
+def next_steps(workdir: Path, arn: str, estate: str, keep: bool) -> str:
+    """The lines a newcomer copies after the tour. Pure.
+
+    The inventory commands read the store only; `collect` talks to the emulator, so it is
+    offered only while `--keep` runs it, with the credentials it needs. estate.yaml already
+    names the emulator's endpoint and the store's absolute path; credentials stay out of it,
+    as they stay out of any real estate.yaml.
+    """
+    quoted_arn = shlex.quote(arn)
+    lines = [f"  cd {shlex.quote(str(workdir))}"]
+    if keep:
+        head = "While the emulator runs, from another terminal:"
+        lines += [f"  {emulator_exports()}", f"  {estate} collect"]
+    else:
+        head = (
+            f"The inventory stays in {workdir}/ (the emulator stops now; `{estate} demo --keep`"
+            " keeps it running, so that `collect` works there too):"
+        )
+    lines += [
+        f"  {estate} ls ec2:instance --tag env=prod --format json",
+        f"  {estate} ls s3:bucket --format csv",
+        f"  {estate} show {quoted_arn}",
+        f"  {estate} history {quoted_arn}",
+        f"  {estate} changes --format json",
+        f"  {estate} runs",
+        f"  {estate} iam-policy",
+    ]
+    return "\n".join([head, *lines])

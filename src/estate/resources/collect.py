@@ -18,7 +18,7 @@ import jmespath
 from botocore.exceptions import ClientError
 
 from estate.aws.errors import ErrorKind, classify, error_code
-from estate.resources.paging import next_token, paginator_config, token_params
+from estate.resources.paging import RepeatedPageToken, next_token, paginator_config, token_params
 from estate.resources.spec import GLOBAL_REGION, HOME_REGION, Detail, ResourceSpec
 
 log = logging.getLogger(__name__)
@@ -103,15 +103,17 @@ def _pages(
     region = call_region(spec, shard_region)
     config = paginator_config(spec.service, spec.operation)
     token = start_token
-    seen_tokens: set[str] = set()
+    seen_tokens: set[str] = set() if token is None else {token}
+    pages = 0  # pages read by this call before the current one
     while True:
         params = {**spec.params, **token_params(config, token)}
         response = session.call(spec.service, region, spec.operation, **params)
         new_token = next_token(config, response)
-        if new_token is not None and (new_token == token or new_token in seen_tokens):
-            # An emulator (or a bug) handing back a token we already used would loop forever.
-            log.warning("%s %s: paginator repeated a token; stopping", spec.type, region)
-            new_token = None
+        if new_token is not None and new_token in seen_tokens:
+            # Neither loop forever nor stop as if the list had ended: the shard fails before
+            # this page is saved, so it keeps its checkpoint and a resume asks again.
+            what = f"{spec.type} {shard_region}"
+            raise RepeatedPageToken(what, spec.operation, new_token, pages + 1)
 
         def enrich(value: Any) -> RawItem | None:
             data = {spec.item_key: value} if spec.item_key else dict(value)
@@ -123,6 +125,7 @@ def _pages(
             return
         seen_tokens.add(new_token)
         token = new_token
+        pages += 1
 
 
 def _with_details(
@@ -217,8 +220,10 @@ def _detail_result(
         if token is None:
             return collected
         if token in seen:
-            log.warning("%s %s: paginator repeated a token; stopping", spec.type, detail.operation)
-            return collected
+            # A detail cut short (an item's tags) would be stored as the whole of it.
+            raise RepeatedPageToken(
+                f"{spec.type} {region} {params}", detail.operation, token, len(seen) + 1
+            )
         seen.add(token)
 
 

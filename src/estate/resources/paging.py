@@ -11,6 +11,10 @@ import botocore.session
 import jmespath
 from botocore.exceptions import UnknownServiceError
 
+from estate.errors import AwsError
+
+TOKEN_SHOWN = 120  # characters of a token a message quotes (EC2's run to hundreds)
+
 
 @functools.cache
 def _loader() -> Any:
@@ -54,3 +58,20 @@ def token_params(config: dict[str, Any] | None, token: str | None) -> dict[str, 
     if len(names) == 1:
         return {names[0]: token}
     return {n: v for n, v in zip(names, json.loads(token), strict=True) if v is not None}
+
+
+class RepeatedPageToken(AwsError):
+    """An API handed back a page token it had handed back before. Paging on would loop, and
+    stopping would pass for the end of the list: what it did not reach is unknown, so the
+    listing is incomplete and must not count as complete (nothing may be marked deleted)."""
+
+    def __init__(self, what: str, operation: str, token: str, pages: int) -> None:
+        shown = token if len(token) <= TOKEN_SHOWN else token[:TOKEN_SHOWN] + "…"
+        super().__init__(
+            f"{what}: {operation} handed back page token {shown!r} a second time after"
+            f" {pages} page(s); the listing is incomplete: failed, nothing deleted",
+            kind="incomplete",
+            code="RepeatedPageToken",
+        )
+        self.operation = operation
+        self.token = token

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -69,14 +69,37 @@ def _alembic_config(connection: Connection) -> AlembicConfig:
     return cfg
 
 
+# Every estate process takes this key: it names estate's migrations among the server's
+# advisory locks.
+MIGRATION_LOCK_KEY = 0x65737461746501
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (no-op when it is already there)."""
+    """Bring the schema to the newest revision (no-op when it is already there). Does I/O.
+
+    Processes starting together (a deployment's workers) would race to create the same tables:
+    the upgrade runs under a lock held by its transaction, so one migrates and the others wait
+    for its commit, then find the head revision and do nothing. A store already at its head
+    is only read, without the lock (readers need no write access).
+    """
+    with engine.connect() as conn:
+        head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
     with engine.begin() as conn:
-        cfg = _alembic_config(conn)
-        head = ScriptDirectory.from_config(cfg).get_current_head()
-        current = MigrationContext.configure(conn).get_current_revision()
-        if current != head:
-            command.upgrade(cfg, "head")
+        _lock_for_migration(conn)
+        if MigrationContext.configure(conn).get_current_revision() != head:
+            command.upgrade(_alembic_config(conn), "head")
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    """Take the store's migration lock until the transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        # The database's write lock, taken before the first read (sqlite3 would begin lazily,
+        # at the first write, after every process had read "no schema yet").
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
