@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
+
 from estate.demo.emulator import Emulator
-from estate.demo.sample import SampleOrg
 from estate.demo.tour import estate_command, next_steps, write_config
 
 ARN = "arn:aws:ec2:us-east-1:111111111111:instance/i-1"
@@ -71,12 +72,30 @@ def _run_as_printed(lines: list[str], workdir: Path) -> list[subprocess.Complete
     return done
 
 
+def _one_prod_instance(endpoint_url: str) -> None:
+    """The smallest estate the printed lines can list: an organization with only its management
+    account, and one instance tagged env=prod (the full sample takes half a minute to build)."""
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    session.client("organizations", endpoint_url=endpoint_url).create_organization(FeatureSet="ALL")
+    ec2 = session.client("ec2", endpoint_url=endpoint_url)
+    ec2.run_instances(
+        ImageId="ami-12c6146b",
+        MinCount=1,
+        MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "env", "Value": "prod"}]}],
+    )
+
+
 def test_with_keep_the_printed_lines_collect_and_list_from_estate_demo(
-    emulator: Emulator, sample_org: SampleOrg, tmp_path: Path
+    emulator: Emulator, tmp_path: Path
 ) -> None:
+    _one_prod_instance(emulator.endpoint_url)
     workdir = tmp_path / "estate-demo"
     workdir.mkdir()
-    write_config(workdir, emulator.endpoint_url, sample_org.regions[:1])
+    config = write_config(workdir, emulator.endpoint_url, ["us-east-1"])
+    config.write_text(config.read_text() + "types: [ec2:instance]\n")
     estate = estate_command(None, sys.executable)
     text = next_steps(Path("estate-demo"), ARN, estate, keep=True)
     wanted = ("cd ", "export ", f"{estate} collect", f"{estate} ls ec2:instance")
