@@ -11,6 +11,7 @@ GROUP = ResourceSpec(
     items="AutoScalingGroups",
     id="AutoScalingGroupName",
     name="AutoScalingGroupName",
+    # No template: a group's ARN holds an id that only the answer knows.
     arn="AutoScalingGroupARN",
     params={"MaxRecords": 100},
     # TerminationPolicies and the MixedInstancesPolicy overrides stay ordered: order is priority.

@@ -12,7 +12,7 @@ INSTANCE = ResourceSpec(
     operation="DescribeInstances",
     items="Reservations[].Instances[]",
     id="InstanceId",
-    arn=_ARN + "instance/{id}",
+    arn_template=_ARN + "instance/{id}",
     # Unpaginated DescribeInstances is throttled hardest: always ask for pages; 500 keeps a
     # page's parsed answer to a few MB while dozens of shards run at once.
     params={"MaxResults": 500},
@@ -33,7 +33,9 @@ VPC = ResourceSpec(
     operation="DescribeVpcs",
     items="Vpcs",
     id="VpcId",
-    arn=_ARN + "vpc/{id}",
+    # DescribeVpcs answers no ARN; a VPC shared through RAM is listed with its owner's OwnerId.
+    arn_template=_ARN + "vpc/{id}",
+    owner="OwnerId",
     params={"MaxResults": 1000},
     unordered=("CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet"),
 )
@@ -44,7 +46,9 @@ SUBNET = ResourceSpec(
     operation="DescribeSubnets",
     items="Subnets",
     id="SubnetId",
-    arn=_ARN + "subnet/{id}",
+    arn="SubnetArn",
+    arn_template=_ARN + "subnet/{id}",
+    owner="OwnerId",
     params={"MaxResults": 1000},
     unordered=("Ipv6CidrBlockAssociationSet",),
     # The count of free addresses moves with every ENI created elsewhere.
@@ -60,7 +64,9 @@ SECURITY_GROUP = ResourceSpec(
     items="SecurityGroups",
     id="GroupId",
     name="GroupName",
-    arn=_ARN + "security-group/{id}",
+    arn="SecurityGroupArn",
+    arn_template=_ARN + "security-group/{id}",
+    owner="OwnerId",  # security groups can be shared through RAM too
     params={"MaxResults": 1000},
     unordered=(
         "IpPermissions",
@@ -76,7 +82,8 @@ VOLUME = ResourceSpec(
     operation="DescribeVolumes",
     items="Volumes",
     id="VolumeId",
-    arn=_ARN + "volume/{id}",
+    arn="VolumeArn",
+    arn_template=_ARN + "volume/{id}",
     params={"MaxResults": 500},
     unordered=("Attachments",),
 )

@@ -22,6 +22,7 @@ QUEUE = ResourceSpec(
     id="QueueName",
     name="QueueName",
     arn="Attributes.QueueArn",
+    arn_template="arn:{partition}:sqs:{region}:{account}:{id}",
     # Without MaxResults ListQueues stops at 1,000 queues and returns no NextToken.
     params={"MaxResults": 1000},
     derive=queue_name,
