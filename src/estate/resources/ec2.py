@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from estate.resources.spec import ResourceSpec
 
 _ARN = "arn:{partition}:ec2:{region}:{account}:"
+
+# What a reservation says about how its instances were launched: RequesterId is set when an
+# Auto Scaling group, EKS or Spot launched them for the owner.
+RESERVATION_FIELDS = ("ReservationId", "OwnerId", "RequesterId")
+
+
+def reservation_instances(reservation: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Pure: a reservation's instances, each carrying the reservation's own fields."""
+    carried = {k: reservation[k] for k in RESERVATION_FIELDS if reservation.get(k) is not None}
+    for instance in reservation.get("Instances") or []:
+        yield {**instance, **carried}
+
 
 INSTANCE = ResourceSpec(
     type="ec2:instance",
     service="ec2",
     operation="DescribeInstances",
-    items="Reservations[].Instances[]",
+    items="Reservations",
+    spread=reservation_instances,
     id="InstanceId",
     arn_template=_ARN + "instance/{id}",
     # Unpaginated DescribeInstances is throttled hardest: always ask for pages; 500 keeps a
