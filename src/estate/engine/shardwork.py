@@ -17,7 +17,7 @@ from estate.aws.errors import classify, describe
 from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import AccountSession, SessionFactory
 from estate.engine.plan import Target, plan_shards
-from estate.inventory.normalize import normalize_resource
+from estate.inventory.normalize import normalize_page
 from estate.resources.collect import get_pages
 from estate.resources.registry import get_specs
 from estate.store import runs as store_runs
@@ -39,6 +39,8 @@ class ShardResult:
     error: str | None = None
     kind: str | None = None
     planned: int = 0  # shards a discovery shard added
+    unusable: int = 0  # listed items that could not become records (no id, no ARN)
+    foreign: int = 0  # listed items another account owns (RAM shares), left to their owner
 
 
 def targets_of(scope: Mapping[str, Any]) -> dict[str, Target]:
@@ -104,6 +106,7 @@ class ShardWork:
     def _collect(self, shard: ShardRow) -> ShardResult:
         spec = get_specs([shard.type])[0]
         finished_listing = shard.pages > 0 and shard.page_token is None
+        unusable = foreign = 0
         if not finished_listing:
             session = self._session(shard.account)
             regions = frozenset(shard.regions) if shard.regions is not None else None
@@ -111,19 +114,25 @@ class ShardWork:
                 spec, session, shard.region, start_token=shard.page_token, regions=regions
             )
             for page in pages:
-                records = [
-                    normalize_resource(
-                        spec,
-                        shard.account,
-                        item.region,
-                        item.data,
-                        [refusal.as_record() for refusal in item.refused],
-                    )
-                    for item in page.items
-                ]
-                store_runs.save_page(
-                    self.db, shard.id, records, page.next_token, claim=shard.attempts
+                found = normalize_page(
+                    spec,
+                    shard.account,
+                    (
+                        (item.region, item.data, [r.as_record() for r in item.refused])
+                        for item in page.items
+                    ),
                 )
+                for reason in found.unusable:
+                    log.warning("shard %s: %s; skipped", shard.key, reason)
+                unusable += len(found.unusable)
+                foreign += len(found.foreign)
+                store_runs.save_page(
+                    self.db, shard.id, found.records, page.next_token, claim=shard.attempts
+                )
+        if foreign:
+            # TODO(relationships): record the participant's view of a shared resource as an
+            # edge to its owner's record, once records carry relationships.
+            log.info("shard %s: %d items owned by other accounts, left to them", shard.key, foreign)
         self.before_finish(shard)
         outcome = complete_shard(self.db, shard, claim=shard.attempts)
         log.debug(
@@ -134,7 +143,7 @@ class ShardWork:
             outcome.modified,
             outcome.deleted,
         )
-        return ShardResult(shard, True, outcome)
+        return ShardResult(shard, True, outcome, unusable=unusable, foreign=foreign)
 
 
 def weight(shard: ShardRow) -> int:

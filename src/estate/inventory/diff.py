@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from estate.inventory.normalize import canonical_json
+from estate.inventory.normalize import canonical_json, without_unstable
 
 _MISSING = object()
 
@@ -17,10 +17,11 @@ def diff_states(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dic
     sorted by normalization, so a list that differs really changed). A key that appears or
     disappears has old or new of None and `"added"`/`"removed"` set. A list that changed also
     says which elements came and went (`"items_added"`, `"items_removed"`), so a new rule in
-    a security group reads as that rule, not as two long lists.
+    a security group reads as that rule, not as two long lists. Unstable fields are not
+    compared: they move without the resource changing.
     """
     out: dict[str, dict[str, Any]] = {}
-    _walk(old, new, "", out)
+    _walk(without_unstable(old), without_unstable(new), "", out)
     return out
 
 

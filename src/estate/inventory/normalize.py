@@ -17,6 +17,7 @@ from typing import Any
 
 import jmespath
 
+from estate.errors import EstateError
 from estate.resources.spec import ResourceSpec
 
 
@@ -142,20 +143,41 @@ def drop_paths(config: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
     return config
 
 
+# The config key holding a spec's `unstable` fields: stored, but neither hashed nor diffed.
+# Lower case and underscored, so no AWS field name can take it.
+UNSTABLE = "_unstable"
+
+
 def content_hash(state: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(state).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(without_unstable(state)).encode()).hexdigest()
+
+
+def without_unstable(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A state or config without its unstable fields, as hashes and diffs compare it."""
+    return {k: v for k, v in state.items() if k != UNSTABLE}
+
+
+class UnusableItem(EstateError):
+    """An item of a listing that cannot become a record (no id, no ARN): skipped, not fatal."""
 
 
 def resource_arn(spec: ResourceSpec, account: str, region: str, res_id: str, data: Any) -> str:
-    template = spec.arn if "{" in spec.arn else spec.arn_template
-    arn = None if "{" in spec.arn else jmespath.search(spec.arn, data)
-    if arn:
-        return str(arn)
-    if template is None:
-        raise ValueError(f"{spec.type} {res_id}: item has no ARN at {spec.arn!r}")
-    return template.format(
-        partition=partition_for(region), region=region, account=account, id=res_id
-    )
+    """The ARN the answer carries, else the spec's template (older answer shapes lack the
+    field); UnusableItem when there is neither."""
+    found = jmespath.search(spec.arn, data) if spec.arn else None
+    if found:
+        return str(found)
+    if spec.arn_template:
+        return spec.arn_template.format(
+            partition=partition_for(region), region=region, account=account, id=res_id
+        )
+    raise UnusableItem(f"{spec.type} {res_id}: the answer has no ARN at {spec.arn!r}")
+
+
+def owner_of(spec: ResourceSpec, account: str, data: Any) -> str:
+    """The account that owns an item: the one the answer names, else the collecting one."""
+    found = jmespath.search(spec.owner, data) if spec.owner else None
+    return str(found) if found else account
 
 
 def normalize_resource(
@@ -165,26 +187,31 @@ def normalize_resource(
     data: Any,
     incomplete: Iterable[Mapping[str, Any]] = (),
 ) -> Resource:
-    """A Resource from one raw item (details merged in) of `spec`, in its true `region`;
-    `incomplete` names the per-item calls refused for it."""
+    """A Resource from one raw item (details merged in) of `spec`, in its true `region`,
+    collected by `account`; `incomplete` names the per-item calls refused for it.
+    UnusableItem when the item has no id or no ARN."""
     data = to_json_value(copy.deepcopy(dict(data)))
     found_id = jmespath.search(spec.id, data)
     if found_id in (None, ""):
         # Distinct resources would otherwise collide on an id (and ARN) of "None".
-        raise ValueError(f"{spec.type}: item has no id at {spec.id!r}")
+        raise UnusableItem(f"{spec.type} in {account} {region}: an item has no id at {spec.id!r}")
     res_id = str(found_id)
     tags = normalize_tags(jmespath.search(spec.tags, data)) if spec.tags else {}
     name = jmespath.search(spec.name, data) if spec.name else tags.get("Name")
-    arn = resource_arn(spec, account, region, res_id, data)
+    owner = owner_of(spec, account, data)
+    arn = resource_arn(spec, owner, region, res_id, data)
     config = data
     if spec.tags:
         config = drop_paths(config, [spec.tags])
     config = drop_paths(config, spec.volatile)
     config = sort_unordered(config, spec.unordered)
+    unstable = {key: config.pop(key) for key in spec.unstable if key in config}
+    if unstable:
+        config[UNSTABLE] = unstable
     resource = Resource(
         arn=arn,
         type=spec.type,
-        account=account,
+        account=owner,
         region=region,
         id=res_id,
         name=str(name) if name not in (None, "") else res_id,
@@ -194,3 +221,34 @@ def normalize_resource(
         incomplete=[dict(refusal) for refusal in incomplete],
     )
     return Resource(**{**resource.__dict__, "hash": content_hash(resource.state())})
+
+
+@dataclass(frozen=True)
+class NormalizedPage:
+    """A page's records, split by what the collecting account may record."""
+
+    records: list[Resource]  # owned by the collecting account
+    # Listed here but owned by another account (a subnet shared through RAM): the owner's
+    # own listing records it, so a participant neither copies it nor can mark it deleted.
+    foreign: list[Resource]
+    unusable: list[str]  # why items were skipped
+
+
+def normalize_page(
+    spec: ResourceSpec,
+    account: str,
+    items: Iterable[tuple[str, Any, Iterable[Mapping[str, Any]]]],
+) -> NormalizedPage:
+    """Records from one page's (true region, raw item, refused calls) triples; an unusable
+    item is skipped and named, never raised, so one odd item cannot fail a shard."""
+    records: list[Resource] = []
+    foreign: list[Resource] = []
+    unusable: list[str] = []
+    for region, data, incomplete in items:
+        try:
+            record = normalize_resource(spec, account, region, data, incomplete)
+        except UnusableItem as exc:
+            unusable.append(str(exc))
+            continue
+        (records if record.account == account else foreign).append(record)
+    return NormalizedPage(records, foreign, unusable)

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from estate.resources.spec import ResourceSpec
+
+
+def tag_propagation(item: Mapping[str, Any]) -> dict[str, dict[str, bool]]:
+    """Pure: which tags the group copies to the instances it launches, by tag key (the tags
+    themselves become a dict of values, which has no room for it)."""
+    tags = item.get("Tags") or []
+    return {
+        "TagPropagation": {
+            str(tag["Key"]): bool(tag.get("PropagateAtLaunch"))
+            for tag in tags
+            if tag.get("Key") is not None
+        }
+    }
+
 
 GROUP = ResourceSpec(
     type="autoscaling:group",
@@ -11,7 +28,9 @@ GROUP = ResourceSpec(
     items="AutoScalingGroups",
     id="AutoScalingGroupName",
     name="AutoScalingGroupName",
+    # No template: a group's ARN holds an id that only the answer knows.
     arn="AutoScalingGroupARN",
+    derive=tag_propagation,
     params={"MaxRecords": 100},
     # TerminationPolicies and the MixedInstancesPolicy overrides stay ordered: order is priority.
     unordered=(

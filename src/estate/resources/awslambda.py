@@ -12,6 +12,7 @@ FUNCTION = ResourceSpec(
     id="FunctionName",
     name="FunctionName",
     arn="FunctionArn",
+    arn_template="arn:{partition}:lambda:{region}:{account}:function:{id}",
     details=(Detail("ListTags", {"Resource": "FunctionArn"}, into="Tags", result="Tags"),),
     # Layers stay ordered: a later layer overrides an earlier one's files.
     unordered=("VpcConfig.SubnetIds", "VpcConfig.SecurityGroupIds", "FileSystemConfigs"),

@@ -11,6 +11,7 @@ STACK = ResourceSpec(
     items="Stacks",
     id="StackName",
     name="StackName",
+    # No template: a stack's ARN holds an id that only the answer knows.
     arn="StackId",
     unordered=("Parameters", "Outputs", "Capabilities", "NotificationARNs"),
     # Set by every drift check, which changes nothing.

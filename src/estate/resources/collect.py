@@ -119,7 +119,7 @@ def _pages(
             data = {spec.item_key: value} if spec.item_key else dict(value)
             return _with_details(spec, session, region, shard_region, data, regions)
 
-        found = mapper(enrich, jmespath.search(spec.items, response) or [])
+        found = mapper(enrich, spec.items_in(response))
         yield Page([item for item in found if item is not None], new_token)
         if new_token is None:
             return

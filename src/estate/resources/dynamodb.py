@@ -15,6 +15,7 @@ TABLE = ResourceSpec(
     id="TableName",
     name="TableName",
     arn="Table.TableArn",
+    arn_template="arn:{partition}:dynamodb:{region}:{account}:table/{id}",
     details=(
         Detail("DescribeTable", {"TableName": "TableName"}, into="Table", result="Table"),
         Detail("ListTagsOfResource", {"ResourceArn": "Table.TableArn"}, into="Tags", result="Tags"),

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from estate.resources.spec import ResourceSpec
 
 _ARN = "arn:{partition}:ec2:{region}:{account}:"
+
+# What a reservation says about how its instances were launched: RequesterId is set when an
+# Auto Scaling group, EKS or Spot launched them for the owner.
+RESERVATION_FIELDS = ("ReservationId", "OwnerId", "RequesterId")
+
+
+def reservation_instances(reservation: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Pure: a reservation's instances, each carrying the reservation's own fields."""
+    carried = {k: reservation[k] for k in RESERVATION_FIELDS if reservation.get(k) is not None}
+    for instance in reservation.get("Instances") or []:
+        yield {**instance, **carried}
+
 
 INSTANCE = ResourceSpec(
     type="ec2:instance",
     service="ec2",
     operation="DescribeInstances",
-    items="Reservations[].Instances[]",
+    items="Reservations",
+    spread=reservation_instances,
     id="InstanceId",
-    arn=_ARN + "instance/{id}",
+    arn_template=_ARN + "instance/{id}",
     # Unpaginated DescribeInstances is throttled hardest: always ask for pages; 500 keeps a
     # page's parsed answer to a few MB while dozens of shards run at once.
     params={"MaxResults": 500},
@@ -33,7 +49,9 @@ VPC = ResourceSpec(
     operation="DescribeVpcs",
     items="Vpcs",
     id="VpcId",
-    arn=_ARN + "vpc/{id}",
+    # DescribeVpcs answers no ARN; a VPC shared through RAM is listed with its owner's OwnerId.
+    arn_template=_ARN + "vpc/{id}",
+    owner="OwnerId",
     params={"MaxResults": 1000},
     unordered=("CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet"),
 )
@@ -44,7 +62,9 @@ SUBNET = ResourceSpec(
     operation="DescribeSubnets",
     items="Subnets",
     id="SubnetId",
-    arn=_ARN + "subnet/{id}",
+    arn="SubnetArn",
+    arn_template=_ARN + "subnet/{id}",
+    owner="OwnerId",
     params={"MaxResults": 1000},
     unordered=("Ipv6CidrBlockAssociationSet",),
     # The count of free addresses moves with every ENI created elsewhere.
@@ -60,7 +80,9 @@ SECURITY_GROUP = ResourceSpec(
     items="SecurityGroups",
     id="GroupId",
     name="GroupName",
-    arn=_ARN + "security-group/{id}",
+    arn="SecurityGroupArn",
+    arn_template=_ARN + "security-group/{id}",
+    owner="OwnerId",  # security groups can be shared through RAM too
     params={"MaxResults": 1000},
     unordered=(
         "IpPermissions",
@@ -76,7 +98,8 @@ VOLUME = ResourceSpec(
     operation="DescribeVolumes",
     items="Volumes",
     id="VolumeId",
-    arn=_ARN + "volume/{id}",
+    arn="VolumeArn",
+    arn_template=_ARN + "volume/{id}",
     params={"MaxResults": 500},
     unordered=("Attachments",),
 )

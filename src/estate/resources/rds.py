@@ -11,7 +11,9 @@ DB_INSTANCE = ResourceSpec(
     items="DBInstances",
     id="DBInstanceIdentifier",
     name="DBInstanceIdentifier",
+    # Older answers (long-lived accounts) carry no DBInstanceArn.
     arn="DBInstanceArn",
+    arn_template="arn:{partition}:rds:{region}:{account}:db:{id}",
     tags="TagList",
     params={"MaxRecords": 100},
     unordered=(

@@ -27,8 +27,11 @@ BUCKET = ResourceSpec(
     items="Buckets",
     id="Name",
     name="Name",
-    arn="arn:{partition}:s3:::{id}",
+    arn="BucketArn",
+    arn_template="arn:{partition}:s3:::{id}",
     scope="global",
+    # Unpaginated ListBuckets is refused for accounts whose bucket quota is above 10,000.
+    params={"MaxBuckets": 1000},
     list_iam_action="s3:ListAllMyBuckets",
     details=(
         Detail(
@@ -50,6 +53,9 @@ BUCKET = ResourceSpec(
     region_of=bucket_region,
     # ListBuckets now echoes the region; we keep our own, normalized one.
     volatile=("BucketRegion",),
+    # Documented to change with some bucket edits, and seen moving back and forth between
+    # snapshots of one bucket: kept for readers, never a change.
+    unstable=("CreationDate",),
 )
 
 SPECS = (BUCKET,)

@@ -10,7 +10,8 @@ from estate.resources.spec import Detail, ResourceSpec
 
 def topic_name(item: Mapping[str, Any]) -> dict[str, str]:
     """A topic's name: the last segment of its ARN (no attribute carries it)."""
-    return {"TopicName": str(item["TopicArn"]).rsplit(":", 1)[-1]}
+    arn = item.get("TopicArn")
+    return {"TopicName": str(arn).rsplit(":", 1)[-1]} if arn else {}
 
 
 TOPIC = ResourceSpec(
@@ -21,6 +22,7 @@ TOPIC = ResourceSpec(
     id="TopicName",
     name="TopicName",
     arn="TopicArn",
+    arn_template="arn:{partition}:sns:{region}:{account}:{id}",
     derive=topic_name,
     details=(
         Detail(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import jmespath
 
 # A regional shard runs in its region; a global one (S3 buckets, IAM) once per account,
 # from this region, with the resource's true region (if it has one) found per item.
@@ -39,13 +41,17 @@ class Detail:
 class ResourceSpec:
     """How to enumerate, identify and normalize one resource type.
 
-    Paths (`items`, `id`, `name`, `tags`, `arn` when it has no '{') are JMESPath expressions
-    into one item. `arn` with '{' is a template over partition, region, account, id;
-    `arn_template` is one for an item that lacks the ARN at the `arn` path (its detail call
-    was refused).
+    Paths (`items`, `id`, `name`, `tags`, `arn`, `owner`) are JMESPath expressions into one
+    item. The ARN is taken from the answer at `arn` where the answer has one; `arn_template`
+    (over partition, region, account, id) builds it otherwise, and for items of older answer
+    shapes that lack the field. `owner` is the account the answer says owns the item (a subnet
+    shared through RAM is listed by every participant with its owner's `OwnerId`); without it,
+    or when an item does not say, the collecting account owns it.
     `unordered` names lists (dotted paths, `[]` to descend into a list) that AWS returns in no
     stable order; a comma-separated string there is treated as a list too. `volatile` names
-    fields dropped before hashing because they change without the resource changing.
+    fields dropped before hashing because they change without the resource changing;
+    `unstable` names top-level fields kept in the record but left out of its hash and diffs:
+    they move without the resource changing, yet users read them (S3 CreationDate).
     """
 
     type: str
@@ -53,8 +59,9 @@ class ResourceSpec:
     operation: str
     items: str
     id: str
-    arn: str
+    arn: str | None = None  # JMESPath to the ARN in the answer
     arn_template: str | None = None
+    owner: str | None = None  # JMESPath to the owning account in the answer
     name: str | None = None  # None: the tag "Name", else the id
     tags: str | None = "Tags"
     scope: Literal["regional", "global"] = "regional"
@@ -62,17 +69,28 @@ class ResourceSpec:
     item_key: str | None = None  # scalar items (queue URLs, table names) become {item_key: value}
     details: tuple[Detail, ...] = ()
     region_of: Callable[[Mapping[str, Any]], str] | None = None  # a global type's true region
+    # Pure: the items inside one element found at `items`, carrying the element's own fields
+    # (an instance keeps its reservation's OwnerId, RequesterId and ReservationId).
+    spread: Callable[[Mapping[str, Any]], Iterable[Any]] | None = None
     # Pure: fields no JMESPath can compute (a queue's name is the end of its URL), merged into
     # the listed item before its details are fetched.
     derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     unordered: tuple[str, ...] = ()
     volatile: tuple[str, ...] = ()
+    unstable: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
     taggable: bool = True
 
     @property
     def is_global(self) -> bool:
         return self.scope == "global"
+
+    def items_in(self, response: Mapping[str, Any]) -> list[Any]:
+        """Pure: the raw items of one list answer."""
+        found = jmespath.search(self.items, response) or []
+        if self.spread is None:
+            return list(found)
+        return [item for element in found for item in self.spread(element)]
 
     @property
     def kind(self) -> str:

@@ -76,3 +76,30 @@ def test_a_new_size_changes_the_hash(autoscaling: Any, reader: AccountSession) -
     autoscaling.update_auto_scaling_group(AutoScalingGroupName="web", MaxSize=6)
 
     assert collect_resources(GROUP, reader, REGION)["web"].hash != before.hash
+
+
+def test_tag_propagation_is_kept(autoscaling: Any, reader: AccountSession) -> None:
+    web = collect_resources(GROUP, reader, REGION)["web"]
+
+    assert web.config["TagPropagation"] == {"Name": False, "team": True}
+
+
+def test_a_tag_that_stops_propagating_is_a_change(autoscaling: Any, reader: AccountSession) -> None:
+    before = collect_resources(GROUP, reader, REGION)["web"]
+    autoscaling.create_or_update_tags(
+        Tags=[
+            {
+                "ResourceId": "web",
+                "ResourceType": "auto-scaling-group",
+                "Key": "team",
+                "Value": "core",
+                "PropagateAtLaunch": False,
+            }
+        ]
+    )
+
+    after = collect_resources(GROUP, reader, REGION)["web"]
+
+    assert after.tags == before.tags
+    assert after.hash != before.hash
+    assert after.config["TagPropagation"] == {"Name": False, "team": False}

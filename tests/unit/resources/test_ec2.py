@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 
 from estate.aws.sessions import AccountSession
-from estate.inventory.normalize import normalize_resource
+from estate.inventory.normalize import normalize_page, normalize_resource
 from estate.resources.collect import get_pages
 from estate.resources.ec2 import INSTANCE, SECURITY_GROUP, SUBNET, VOLUME, VPC
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
+from tests.unit.resources.stubbed import stubbed
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -180,3 +182,76 @@ def test_security_group_hash_sees_a_new_cidr(group_id: str, reader: AccountSessi
     changed = normalize_resource(SECURITY_GROUP, ACCOUNT, raw.region, widened)
 
     assert changed.hash != original.hash
+
+
+# --- real answer shapes, through botocore's Stubber ------------------------------------------
+
+OWNER = "222222222222"  # shares its VPC's subnets with ACCOUNT through RAM
+STAMP = dt.datetime(2024, 5, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_an_instance_keeps_its_reservation() -> None:
+    reservation = {
+        "ReservationId": "r-0a1b2c3d4e5f60718",
+        "OwnerId": ACCOUNT,
+        "RequesterId": "940372691376",  # Auto Scaling launched it for the owner
+        "Groups": [],
+        "Instances": [
+            {"InstanceId": "i-0123456789abcdef0", "InstanceType": "m5.large", "LaunchTime": STAMP},
+            {"InstanceId": "i-0fedcba9876543210", "InstanceType": "m5.large", "LaunchTime": STAMP},
+        ],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_instances", {"Reservations": [reservation]}, {"MaxResults": 500}
+        )
+        found = collect_resources(INSTANCE, session, REGION)
+
+    assert set(found) == {"i-0123456789abcdef0", "i-0fedcba9876543210"}
+    for instance in found.values():
+        assert instance.config["ReservationId"] == "r-0a1b2c3d4e5f60718"
+        assert instance.config["OwnerId"] == ACCOUNT
+        assert instance.config["RequesterId"] == "940372691376"
+        assert instance.config["InstanceType"] == "m5.large"
+        assert "Instances" not in instance.config
+
+
+def _subnet(subnet_id: str, owner: str) -> dict[str, Any]:
+    return {
+        "SubnetId": subnet_id,
+        "SubnetArn": f"arn:aws:ec2:{REGION}:{owner}:subnet/{subnet_id}",
+        "OwnerId": owner,
+        "VpcId": "vpc-0aa11bb22cc33dd44",
+        "CidrBlock": "10.8.1.0/24",
+        "AvailabilityZone": f"{REGION}a",
+        "AvailableIpAddressCount": 250,
+        "State": "available",
+    }
+
+
+def test_a_subnet_shared_by_another_account_is_left_to_its_owner() -> None:
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_subnets",
+            {"Subnets": [_subnet("subnet-0own", ACCOUNT), _subnet("subnet-0shared", OWNER)]},
+            {"MaxResults": 1000},
+        )
+        (page,) = collect_pages(SUBNET, session, REGION)
+
+    found = normalize_page(SUBNET, ACCOUNT, [(i.region, i.data, ()) for i in page.items])
+
+    (own,) = found.records
+    assert (own.id, own.account) == ("subnet-0own", ACCOUNT)
+    (shared,) = found.foreign
+    assert shared.account == OWNER
+    assert shared.arn == f"arn:aws:ec2:{REGION}:{OWNER}:subnet/subnet-0shared"
+    assert found.unusable == []
+
+
+def test_a_shared_vpc_without_an_arn_in_the_answer_is_its_owners() -> None:
+    vpc = {"VpcId": "vpc-0aa11bb22cc33dd44", "OwnerId": OWNER, "CidrBlock": "10.8.0.0/16"}
+
+    shared = normalize_resource(VPC, ACCOUNT, REGION, vpc)
+
+    assert shared.account == OWNER
+    assert shared.arn == f"arn:aws:ec2:{REGION}:{OWNER}:vpc/vpc-0aa11bb22cc33dd44"

@@ -8,6 +8,7 @@ import pytest
 from estate.aws.sessions import AccountSession
 from estate.resources.rds import DB_INSTANCE
 from tests.unit.resources.collecting import ACCOUNT, collect_resources
+from tests.unit.resources.stubbed import stubbed
 
 if TYPE_CHECKING:
     from mypy_boto3_rds import RDSClient
@@ -53,3 +54,20 @@ def test_a_resize_changes_the_hash(rds: RDSClient, reader: AccountSession) -> No
 
     assert after.config["AllocatedStorage"] == 40
     assert after.hash != before.hash
+
+
+def test_an_older_answer_without_its_arn_gets_the_template() -> None:
+    older = {  # a long-lived account's DB instance, as DescribeDBInstances answered it
+        "DBInstanceIdentifier": "legacy-orders",
+        "DBInstanceClass": "db.m1.small",
+        "Engine": "mysql",
+        "DBInstanceStatus": "available",
+        "AllocatedStorage": 100,
+    }
+    with stubbed("rds", REGION) as (session, stubber):
+        stubber.add_response("describe_db_instances", {"DBInstances": [older]}, {"MaxRecords": 100})
+        legacy = collect_resources(DB_INSTANCE, session, REGION)["legacy-orders"]
+
+    assert legacy.arn == f"arn:aws:rds:{REGION}:{ACCOUNT}:db:legacy-orders"
+    assert legacy.account == ACCOUNT
+    assert legacy.tags == {}

@@ -7,6 +7,7 @@ API can never fill (a typo, a field from another operation) fails here without a
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import functools
@@ -22,7 +23,7 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.validate import validate_parameters
 
 from estate.errors import InputError
-from estate.inventory.normalize import normalize_resource
+from estate.inventory.normalize import drop_paths, normalize_page, normalize_resource
 from estate.resources import iam, registry, sqs
 from estate.resources.collect import get_pages
 from estate.resources.paging import paginator_config
@@ -35,6 +36,15 @@ TYPE_IDS = [spec.type for spec in SPECS]
 
 # List operations botocore does not paginate, each with why one call is enough. None today.
 UNPAGINATED: dict[str, str] = {}
+
+# Types without an ARN template, each with why the answer always gives it.
+ARN_ONLY_FROM_ANSWER = {
+    "iam:role": "Arn is a required member of Role; the path inside it is in no template",
+    "iam:user": "Arn is a required member of User; the path inside it is in no template",
+    "autoscaling:group": "the ARN holds a group id that only the answer knows",
+    "cloudformation:stack": "StackId holds a stack id that only the answer knows",
+}
+TEMPLATE_FIELDS = {"partition", "region", "account", "id"}
 
 TYPE_NAME = re.compile(r"^[a-z0-9]+:[a-z0-9]+(-[a-z0-9]+)*$")
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
@@ -123,6 +133,16 @@ def test_iam_actions_look_like_actions(spec: ResourceSpec) -> None:
     assert len(actions) == 1 + len(spec.details)
     for action in actions:
         assert IAM_ACTION.match(action), action
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
+def test_arns_come_from_the_answer_or_a_template(spec: ResourceSpec) -> None:
+    assert spec.arn or spec.arn_template
+    assert (spec.arn_template is None) == (spec.type in ARN_ONLY_FROM_ANSWER), spec.type
+    if spec.arn_template:
+        assert spec.arn_template.startswith("arn:{partition}:"), spec.arn_template
+        fields = set(re.findall(r"{(\w+)}", spec.arn_template))
+        assert fields <= TEMPLATE_FIELDS, fields - TEMPLATE_FIELDS
 
 
 def test_get_spec_names_the_known_types_when_unknown() -> None:
@@ -228,7 +248,8 @@ def unresolved(spec: ResourceSpec, data: dict[str, Any]) -> list[str]:
         label
         for label, path in (
             ("id", spec.id),
-            ("arn", None if "{" in spec.arn else spec.arn),
+            ("arn", spec.arn),
+            ("owner", spec.owner),
             ("name", spec.name),
             ("tags", spec.tags if spec.taggable else None),
         )
@@ -287,3 +308,35 @@ def test_a_detail_parameter_the_item_lacks_is_caught() -> None:
 
     with pytest.raises(ParamValidationError, match="RoleName"):
         example_items(broken)
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.arn and s.arn_template], ids=lambda s: s.type
+)
+def test_an_older_answer_without_the_arn_field_gets_the_template(spec: ResourceSpec) -> None:
+    for data in example_items(spec):
+        assert spec.arn is not None
+        older = drop_paths(copy.deepcopy(data), [spec.arn])
+
+        resource = normalize_resource(spec, ACCOUNT, "eu-west-1", older)
+
+        assert (
+            resource.arn
+            == normalize_resource(
+                dataclasses.replace(spec, arn=None), ACCOUNT, "eu-west-1", data
+            ).arn
+        )
+        assert resource.arn.startswith("arn:aws:")
+        assert resource.id in resource.arn
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
+def test_an_item_without_its_id_is_skipped_and_named_not_raised(spec: ResourceSpec) -> None:
+    (data,) = example_items(spec)
+    nameless = drop_paths(copy.deepcopy(data), [spec.id])
+
+    found = normalize_page(spec, ACCOUNT, [("eu-west-1", nameless, ()), ("eu-west-1", data, ())])
+
+    assert len(found.records) + len(found.foreign) == 1
+    (reason,) = found.unusable
+    assert spec.type in reason and spec.id in reason

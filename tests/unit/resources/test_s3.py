@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from estate.aws.sessions import AccountSession
+from estate.inventory.diff import diff_states
+from estate.inventory.normalize import UNSTABLE, normalize_resource
+from estate.resources.collect import get_pages
 from estate.resources.s3 import BUCKET, region_from_location
 from estate.resources.spec import GLOBAL_REGION
 from tests.unit.resources.collecting import ACCOUNT, collect_resources
+from tests.unit.resources.stubbed import stubbed
 
 
 @pytest.fixture
@@ -85,3 +93,64 @@ def test_buckets_are_only_read_from_the_member_account(
 )
 def test_legacy_location_constraints(constraint: str | None, region: str) -> None:
     assert region_from_location(constraint) == region
+
+
+# --- real answer shapes, through botocore's Stubber ------------------------------------------
+
+OWNER = {"DisplayName": "platform", "ID": "a1b2c3" * 10}
+
+
+def _listed(*names: str, created: dt.datetime = dt.datetime(2019, 3, 1, tzinfo=dt.UTC)) -> Any:
+    return [{"Name": n, "CreationDate": created, "BucketRegion": "us-east-1"} for n in names]
+
+
+def _expect_details(stubber: Stubber, name: str) -> None:
+    stubber.add_response("get_bucket_location", {}, {"Bucket": name})  # null: us-east-1
+    stubber.add_response(
+        "get_bucket_tagging", {"TagSet": [{"Key": "team", "Value": name}]}, {"Bucket": name}
+    )
+
+
+def test_list_buckets_is_read_page_by_page() -> None:
+    with stubbed("s3", "us-east-1") as (session, stubber):
+        stubber.add_response(
+            "list_buckets",
+            {"Buckets": _listed("first-a", "first-b"), "Owner": OWNER, "ContinuationToken": "t1"},
+            {"MaxBuckets": 1000},
+        )
+        _expect_details(stubber, "first-a")
+        _expect_details(stubber, "first-b")
+        stubber.add_response(
+            "list_buckets",
+            {"Buckets": _listed("second-c"), "Owner": OWNER},
+            {"MaxBuckets": 1000, "ContinuationToken": "t1"},
+        )
+        _expect_details(stubber, "second-c")
+
+        pages = list(get_pages(BUCKET, session, GLOBAL_REGION, detail_workers=1))
+
+    assert [page.next_token for page in pages] == ["t1", None]
+    records = [
+        normalize_resource(BUCKET, ACCOUNT, i.region, i.data) for p in pages for i in p.items
+    ]
+    assert [(r.id, r.arn, r.tags) for r in records] == [
+        (name, f"arn:aws:s3:::{name}", {"team": name})
+        for name in ("first-a", "first-b", "second-c")
+    ]
+
+
+def test_a_moved_creation_date_is_kept_but_is_no_change() -> None:
+    location = {"LocationConstraint": None, "Tags": []}
+    (before,) = _listed("logs", created=dt.datetime(2019, 3, 1, 12, 0, tzinfo=dt.UTC))
+    (after,) = _listed("logs", created=dt.datetime(2021, 7, 9, 8, 30, tzinfo=dt.UTC))
+
+    old = normalize_resource(BUCKET, ACCOUNT, "us-east-1", {**before, **location})
+    new = normalize_resource(BUCKET, ACCOUNT, "us-east-1", {**after, **location})
+
+    assert new.hash == old.hash
+    assert diff_states(old.state(), new.state()) == {}
+    assert new.config[UNSTABLE] == {"CreationDate": "2021-07-09T08:30:00+00:00"}
+    # A real change is still one, and its diff does not drag the moved date along.
+    versioned = normalize_resource(BUCKET, ACCOUNT, "us-east-1", {**after, **location, "X": 1})
+    assert versioned.hash != old.hash
+    assert list(diff_states(old.state(), versioned.state())) == ["X"]
