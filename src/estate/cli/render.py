@@ -97,6 +97,14 @@ def _write(console: Console, text: str) -> None:
     console.file.flush()
 
 
+def _csv_row(values: Sequence[str]) -> str:
+    """One CSV row without its line end. Written with CRLF, so a value holding a carriage
+    return is quoted too (with LF only, csv leaves it bare); rows are then joined by LF."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()[:-2]
+
+
 def render(
     console: Console,
     records: Iterable[dict[str, Any]],
@@ -116,13 +124,11 @@ def render(
         _write(console, json.dumps(items, indent=2, ensure_ascii=False, default=str))
         return len(items)
     if fmt == Format.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
+        rows = [_csv_row(columns)]
         for rec in records:
-            writer.writerow([_plain(rec.get(c)) for c in columns])
+            rows.append(_csv_row([_plain(rec.get(c)) for c in columns]))
             count += 1
-        _write(console, buffer.getvalue().rstrip("\n"))
+        _write(console, "\n".join(rows))
         return count
     table = Table(show_lines=False, header_style="bold")
     for column in columns:

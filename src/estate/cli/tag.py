@@ -187,7 +187,9 @@ def _check(plan: TagPlan, max_resources: int | None) -> None:
 
 def _print_plan(console: Console, plan: TagPlan) -> None:
     groups = plan.groups()
-    table = Table(title=Text(visible(f"plan: {plan.change.describe()}")), header_style="bold")
+    # the change is a line of its own, not the table's title: a title folds to the table's width
+    console.print(f"plan: {plan.change.describe()}")
+    table = Table(header_style="bold")
     for column in ("account", "region", "calls to", "resources", "already", "calls"):
         justify: Any = "right" if column in ("resources", "already", "calls") else "left"
         table.add_column(column, justify=justify)
