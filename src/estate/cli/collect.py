@@ -20,6 +20,7 @@ from estate.cli.options import (
 from estate.cli.progress import CollectProgress
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
+from estate.cli.render import styled
 from estate.config import Config
 from estate.engine.run import Collection, CollectRequest, RunSummary
 from estate.inventory.incomplete import describe_incomplete
@@ -87,8 +88,7 @@ def _collect_on_workers(
         return remote.run(request)
     except KeyboardInterrupt:
         render_stderr().print(
-            "estate: stopped following; the workers go on with the run (estate runs)",
-            highlight=False,
+            "estate: stopped following; the workers go on with the run (estate runs)"
         )
         raise typer.Exit(130) from None
 
@@ -97,12 +97,15 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
     f = summary.figures
     colour = {"ok": "green", "partial": "yellow"}.get(summary.status, "red")
     console.print(
-        f"run {summary.run_id}: [{colour}]{summary.status}[/] in {f['seconds']:.1f} s — "
-        f"{f['shards_total']} shards ({f['shards_ok']} ok, {f['shards_failed']} failed), "
-        f"{f['resources']:,} resources; changes: {f['created']} created, "
-        f"{f['modified']} modified, {f['deleted']} deleted; "
-        f"{f['api_calls']:,} API calls, {f['throttles']} throttled, {f['retries']} retried",
-        highlight=False,
+        styled(
+            f"run {summary.run_id}: ",
+            (summary.status, colour),
+            f" in {f['seconds']:.1f} s — "
+            f"{f['shards_total']} shards ({f['shards_ok']} ok, {f['shards_failed']} failed), "
+            f"{f['resources']:,} resources; changes: {f['created']} created, "
+            f"{f['modified']} modified, {f['deleted']} deleted; "
+            f"{f['api_calls']:,} API calls, {f['throttles']} throttled, {f['retries']} retried",
+        )
     )
     incomplete = describe_incomplete(
         {"resources": f.get("incomplete", 0), "calls": f.get("incomplete_calls", {})}
@@ -112,16 +115,14 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
             f"  [yellow]{incomplete}[/] (estate ls --format json shows which)", highlight=False
         )
     for key, error in sorted(summary.failures)[:most]:
-        console.print(f"  [red]failed[/] {key}: {error}", highlight=False)
+        console.print(styled("  ", ("failed", "red"), f" {key}: {error}"))
     if len(summary.failures) > most:
         console.print(
             f"  … and {len(summary.failures) - most} more failed shards "
-            f"(estate runs; the log in the state directory has each)",
-            highlight=False,
+            f"(estate runs; the log in the state directory has each)"
         )
     if summary.failures:
         console.print(
             f"  Nothing owned by a failed shard was changed. Retry with: "
-            f"estate collect --resume {summary.run_id}",
-            highlight=False,
+            f"estate collect --resume {summary.run_id}"
         )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from estate.cli.options import ConfigOpt, Format, FormatOpt, open_store, prepare
-from estate.cli.render import render
+from estate.cli.render import render, styled
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.errors import InputError
@@ -46,7 +46,7 @@ def parse_tag(text: str, option: str = "--tag") -> tuple[str, str | None]:
 
 
 def ls(
-    type_: Annotated[str | None, typer.Argument(metavar="[TYPE]", help="e.g. ec2:instance")] = None,
+    type_: Annotated[str | None, typer.Argument(metavar="TYPE", help="e.g. ec2:instance")] = None,
     account: Annotated[list[str] | None, typer.Option("--account", help="Account id.")] = None,
     region: Annotated[list[str] | None, typer.Option("--region", help="Region.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE, or KEY.")] = None,
@@ -72,8 +72,28 @@ def ls(
     count = render(
         render_stdout(), queries.load_resources(db, selection, limit), fmt, RESOURCE_COLUMNS
     )
-    if fmt == Format.table:
-        render_stderr().print(f"{count} resources", highlight=False)
+    if not count:
+        render_stderr().print(no_resources_match(selection))
+    elif fmt == Format.table:
+        render_stderr().print(f"{count} resource{'s' if count != 1 else ''}")
+
+
+def describe_selection(sel: queries.Selection) -> str:
+    """The filters of a selection in words, e.g. 'type ec2:instance, tag env=prod'; pure."""
+    parts = [f"type {t}" for t in sel.types]
+    parts += [f"account {a}" for a in sel.accounts]
+    parts += [f"region {r}" for r in sel.regions]
+    parts += [f"tag {k}={v}" if v is not None else f"tag {k}" for k, v in sel.tags.items()]
+    parts += [f"missing tag {k}" for k in sel.missing_tags]
+    parts += ["deleted"] if sel.deleted else []
+    return ", ".join(parts)
+
+
+def no_resources_match(sel: queries.Selection) -> str:
+    filters = describe_selection(sel)
+    if filters:
+        return f"no resources match: {filters}"
+    return "no resources in the inventory (run `estate collect`?)"
 
 
 def _store_for(arn: str, config: Path | None) -> Database:
@@ -97,11 +117,11 @@ def show(
         render(console, [record], fmt, RESOURCE_COLUMNS)
         return
     for key in ("arn", "type", "account", "region", "id", "name", "first_seen", "last_seen"):
-        console.print(f"[bold]{key:11}[/] {record[key]}", highlight=False)
+        console.print(styled((f"{key:11}", "bold"), f" {record[key]}"))
     if record["deleted"]:
-        console.print("[bold]deleted    [/] [red]yes[/]")
+        console.print(styled(("deleted    ", "bold"), " ", ("yes", "red")))
     tags = ", ".join(f"{k}={v}" for k, v in record["tags"].items()) or "(none)"
-    console.print(f"[bold]tags       [/] {tags}", highlight=False)
+    console.print(styled(("tags       ", "bold"), f" {tags}"))
     console.print_json(json.dumps(record["config"], sort_keys=True, default=str))
 
 
@@ -115,22 +135,24 @@ def history(
     events = queries.load_history(db, arn)
     if not events and queries.load_resource(db, arn) is None:
         raise InputError(f"{arn}: not in the inventory")
+    if not events:
+        render_stderr().print(f"{arn}: no changes recorded")
     console = render_stdout()
     if fmt != Format.table:
         render(console, events, fmt, CHANGE_COLUMNS)
         return
     for event in events:
         colour = {"created": "green", "deleted": "red"}.get(event["change"], "yellow")
-        console.print(f"{event['at']}  run {event['run']}  [{colour}]{event['change']}[/]")
+        console.print(styled(f"{event['at']}  run {event['run']}  ", (event["change"], colour)))
         for path, d in event["diff"].items():
             if "items_added" in d:
-                console.print(f"    {path}:", highlight=False)
+                console.print(f"    {path}:")
                 for item in d["items_added"]:
-                    console.print(f"      [green]+[/] {_short(item, 120)}", highlight=False)
+                    console.print(styled("      ", ("+", "green"), f" {_short(item, 120)}"))
                 for item in d["items_removed"]:
-                    console.print(f"      [red]-[/] {_short(item, 120)}", highlight=False)
+                    console.print(styled("      ", ("-", "red"), f" {_short(item, 120)}"))
                 continue
-            console.print(f"    {path}: {_short(d['old'])} → {_short(d['new'])}", highlight=False)
+            console.print(f"    {path}: {_short(d['old'])} → {_short(d['new'])}")
 
 
 def _short(value: Any, width: int = 80) -> str:
@@ -163,7 +185,10 @@ def changes(
     records = queries.load_changes(
         db, run_id=run_id, since=when, kinds=change or [], types=type_ or []
     )
-    render(render_stdout(), records, fmt, CHANGE_COLUMNS)
+    if not render(render_stdout(), records, fmt, CHANGE_COLUMNS):
+        filters = [f"run {run_id}" if run_id is not None else f"since {since}"]
+        filters += [f"change {k}" for k in change or []] + [f"type {t}" for t in type_ or []]
+        render_stderr().print(f"no changes match: {', '.join(filters)}")
 
 
 def _parse_since(text: str) -> dt.datetime:
@@ -183,6 +208,8 @@ def runs(
     cfg = prepare(config)
     db = open_store(cfg)
     records = [with_progress(db, r) for r in load_runs(db, limit)]  # runs going on: so far
+    if not records:
+        render_stderr().print("no runs yet: estate collect starts one")
     if fmt == Format.table:
         rows = [
             {
@@ -192,6 +219,6 @@ def runs(
             }
             for r in records
         ]
-        render(render_stdout(), rows, fmt, list(RUN_TABLE.values()), title="runs")
+        render(render_stdout(), rows, fmt, list(RUN_TABLE.values()))
         return
     render(render_stdout(), records, fmt, RUN_COLUMNS)

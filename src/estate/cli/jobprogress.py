@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
     TaskID,
-    TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
+from estate.cli.progress import live_progress
+from estate.cli.render import styled
 from estate.store.jobs import ItemRow, JobRow
 
 
@@ -31,6 +33,7 @@ class JobProgress:
         self.job = job
         self.live = console.is_terminal
         self._lock = threading.Lock()
+        self._stack = ExitStack()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._groups = 0
@@ -39,22 +42,20 @@ class JobProgress:
 
     def __enter__(self) -> JobProgress:
         if self.live:
-            self._progress = Progress(
-                TextColumn(f"[bold]job {self.job.id}"),
+            self._progress = live_progress(
+                self.console,
+                f"job {self.job.id}",
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[failed]} failed, {task.fields[groups]}"),
+                "{task.fields[failed]} failed, {task.fields[groups]}",
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
-                console=self.console,
-                transient=False,
+                stack=self._stack,
             )
-            self._progress.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
+        self._stack.__exit__(*exc)
 
     def listener(self, event: str, data: Any) -> None:
         with self._lock:
@@ -81,8 +82,7 @@ class JobProgress:
             )
         else:
             self.console.print(
-                f"job {self.job.id}: {todo:,} items to send in {self._groups} groups",
-                highlight=False,
+                f"job {self.job.id}: {todo:,} items to send in {self._groups} groups"
             )
 
     def _items(self, data: dict[str, Any]) -> None:
@@ -102,22 +102,20 @@ class JobProgress:
 
     def _note(self, text: str) -> None:
         console = self._progress.console if self._progress is not None else self.console
-        console.print(f"job {self.job.id}: {escape(text)}", highlight=False)
+        console.print(f"job {self.job.id}: {text}")
 
     def _group(self, event: str, data: dict[str, Any]) -> None:
         self._finished_groups += 1
         if event == "group_failed":
-            line = f"[red]failed[/] {escape(data['grp'])}: {escape(str(data['error']))}"
+            line = styled(("failed", "red"), f" {data['grp']}: {data['error']}")
         else:
-            line = f"{escape(data['grp'])}: {data['done']:,} done, {data['failed']:,} failed"
+            line = styled(f"{data['grp']}: {data['done']:,} done, {data['failed']:,} failed")
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, groups=self._groups_text())
             if event == "group_failed":
-                self._progress.console.print(line, highlight=False)
+                self._progress.console.print(line)
             return
-        self.console.print(
-            f"[{self._finished_groups}/{self._groups}] {line}", highlight=False, markup=True
-        )
+        self.console.print(Text(f"[{self._finished_groups}/{self._groups}] ") + line)
 
 
 def print_job_summary(
@@ -129,25 +127,25 @@ def print_job_summary(
     calls = ", ".join(f"{op} {n:,}" for op, n in (f.get("calls") or {}).items()) or "none"
     left = counts.get("pending", 0) + counts.get("running", 0)
     console.print(
-        f"job {job.id}: [{colour}]{job.status}[/] in {f.get('seconds', 0):.1f} s — "
-        f"{sum(counts.values()):,} resources: {counts.get('done', 0):,} done, "
-        f"{counts.get('skipped', 0):,} already as desired, {counts.get('failed', 0):,} failed"
-        + (f", {left:,} not sent" if left else "")
-        + f"; calls: {calls}; {f.get('throttles', 0):,} throttled, {f.get('retries', 0):,} retried",
-        highlight=False,
+        styled(
+            f"job {job.id}: ",
+            (job.status, colour),
+            f" in {f.get('seconds', 0):.1f} s — "
+            f"{sum(counts.values()):,} resources: {counts.get('done', 0):,} done, "
+            f"{counts.get('skipped', 0):,} already as desired, {counts.get('failed', 0):,} failed"
+            + (f", {left:,} not sent" if left else "")
+            + f"; calls: {calls}; {f.get('throttles', 0):,} throttled, "
+            f"{f.get('retries', 0):,} retried",
+        )
     )
     if run_id is not None:
-        console.print(
-            f"  inventory updated; the changes: estate changes --run {run_id}", highlight=False
-        )
+        console.print(f"  inventory updated; the changes: estate changes --run {run_id}")
     for item in failures:
-        console.print(
-            f"  [red]failed[/] {escape(item.key)}: {escape(item.error or '')}", highlight=False
-        )
+        console.print(styled("  ", ("failed", "red"), f" {item.key}: {item.error or ''}"))
     failed = counts.get("failed", 0)
     if failed > len(failures):
-        console.print(f"  … and {failed - len(failures):,} more failed items", highlight=False)
+        console.print(f"  … and {failed - len(failures):,} more failed items")
     if job.error:
-        console.print(f"  error: {job.error}", highlight=False, markup=False)
+        console.print(f"  error: {job.error}")
     if job.status != "ok":
         console.print(f"  Retry what failed or was not sent: estate resume {job.id}")

@@ -43,6 +43,10 @@ def jobs(
     """Jobs (tag changes, copies) with their progress: done / skipped / failed / pending."""
     cfg = prepare(config)
     records = [j.record() for j in load_jobs(open_store(cfg), limit)]
+    if not records:
+        render_stderr().print(
+            "no jobs yet: estate tag --apply and estate s3 copy --apply start one"
+        )
     if fmt == Format.table:
         rows = []
         for r in records:
@@ -51,7 +55,7 @@ def jobs(
             if r["created_at"]:
                 r["created_at"] = r["created_at"][:19].replace("T", " ")
             rows.append({JOB_TABLE[k]: v for k, v in r.items() if k in JOB_TABLE})
-        render(render_stdout(), rows, fmt, list(JOB_TABLE.values()), title="jobs")
+        render(render_stdout(), rows, fmt, list(JOB_TABLE.values()))
         return
     render(render_stdout(), records, fmt, JOB_COLUMNS)
 

@@ -6,13 +6,16 @@ import sys
 from collections.abc import Sequence
 
 import typer
-from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
 from estate.actions.jobs import StoppedFollowing
-from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
+from estate.cli import collect, helptext, inventory, jobs, policy, s3, tag, worker
+from estate.cli.render import stderr as render_stderr
+from estate.cli.render import stdout as render_stdout
 from estate.errors import EstateError
+
+helptext.install()
 
 app = typer.Typer(
     name="estate",
@@ -22,6 +25,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        render_stdout().print(__version__)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _estate(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print estate's version and exit.",
+    ),
+) -> None:
+    """See and change everything you run on AWS, across every account and region."""
+
 
 app.command()(collect.collect)
 app.command()(inventory.ls)
@@ -49,13 +72,13 @@ def demo(
 
 @app.command()
 def version() -> None:
-    """Print estate's version."""
-    Console().print(__version__)
+    """Print estate's version (also: estate --version)."""
+    render_stdout().print(__version__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run estate with `argv` (default: the process's). Bad input exits 2 with one line."""
-    err = Console(stderr=True, soft_wrap=True)
+    err = render_stderr()
     try:
         result = app(
             args=list(argv) if argv is not None else None,

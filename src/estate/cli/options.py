@@ -33,7 +33,16 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", help="AWS profile for the base credentials.")
 ]
-VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")]
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        show_default=False,
+        help="More logging, repeatable: -v info, -vv debug.",
+    ),
+]
 LogConfigOpt = Annotated[
     Path | None, typer.Option("--log-config", help="Logging YAML (dictConfig); also LOG_CFG.")
 ]

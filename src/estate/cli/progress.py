@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 from rich.console import Console
@@ -15,13 +16,29 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from estate.cli.consolelog import logging_through
+from estate.cli.render import styled
 from estate.engine.run import ShardResult
+
+
+def live_progress(console: Console, *columns: Any, stack: ExitStack) -> Progress:
+    """A started Rich bar on `console`, with log lines printed above it until `stack` closes.
+    Text columns given as strings are formats of plain text, never markup."""
+    progress = Progress(
+        *(TextColumn(c, markup=False) if isinstance(c, str) else c for c in columns),
+        console=console,
+        transient=False,
+    )
+    stack.enter_context(progress)
+    stack.enter_context(logging_through(progress.console))
+    return progress
 
 
 class CollectProgress:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.live = console.is_terminal
+        self._stack = ExitStack()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._done = 0
@@ -30,22 +47,20 @@ class CollectProgress:
 
     def __enter__(self) -> CollectProgress:
         if self.live:
-            self._progress = Progress(
-                TextColumn("[bold]{task.description}"),
+            self._progress = live_progress(
+                self.console,
+                TextColumn("{task.description}", style="bold", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[resources]} resources, {task.fields[failed]} failed"),
+                "{task.fields[resources]} resources, {task.fields[failed]} failed",
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
-                console=self.console,
-                transient=False,
+                stack=self._stack,
             )
-            self._progress.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
+        self._stack.__exit__(*exc)
 
     def listener(self, event: str, data: Any) -> None:
         if event == "phase":
@@ -53,7 +68,7 @@ class CollectProgress:
         elif event == "shard":
             self._shard(data)
         elif event == "note":
-            self.console.print(f"note: {data}", highlight=False, markup=False)
+            self.console.print(f"note: {data}")
 
     def _phase(self, data: dict[str, Any]) -> None:
         self._done, self._total = 0, data["shards"]
@@ -63,7 +78,7 @@ class CollectProgress:
         if self._progress is not None:
             self._task = self._progress.add_task(label, total=self._total, resources=0, failed=0)
         else:
-            self.console.print(f"{label}: {self._total} shards", highlight=False)
+            self.console.print(f"{label}: {self._total} shards")
 
     def _shard(self, result: ShardResult) -> None:
         self._done += 1
@@ -75,12 +90,8 @@ class CollectProgress:
             self._progress.update(self._task, advance=1, resources=self._resources, failed=failed)
             if not result.ok:
                 self._progress.console.print(
-                    f"[red]failed[/] {result.shard.key}: {result.error}", highlight=False
+                    styled(("failed", "red"), f" {result.shard.key}: {result.error}")
                 )
             return
         status = f"ok ({found})" if result.ok else f"FAILED: {result.error}"
-        self.console.print(
-            f"[{self._done}/{self._total}] {result.shard.key} {status}",
-            highlight=False,
-            markup=False,
-        )
+        self.console.print(f"[{self._done}/{self._total}] {result.shard.key} {status}")

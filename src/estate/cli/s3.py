@@ -28,7 +28,7 @@ from estate.cli.options import (
     open_store,
     prepare,
 )
-from estate.cli.render import render
+from estate.cli.render import render, styled
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.config import REGION_RE, Config
@@ -354,14 +354,16 @@ def verify(
     result = verify_copy(Route.open(factory, spec), concurrency, storage_class)
     records = [d.record() for d in result.differences]
     if records or fmt != Format.table:
-        render(render_stdout(), records, fmt, DIFF_COLUMNS, title="differences")
+        render(render_stdout(), records, fmt, DIFF_COLUMNS)
     err = render_stderr() if fmt != Format.table else render_stdout()
     colour = "green" if result.ok else "red"
     err.print(
-        f"[{colour}]{'identical' if result.ok else 'different'}[/]: {result.objects:,} source "
-        f"objects compared — {result.identical:,} identical, {result.missing:,} missing, "
-        f"{result.differing:,} different"
-        + (f"; {result.extra:,} only at the destination" if result.extra else ""),
-        highlight=False,
+        styled(
+            ("identical" if result.ok else "different", colour),
+            f": {result.objects:,} source "
+            f"objects compared — {result.identical:,} identical, {result.missing:,} missing, "
+            f"{result.differing:,} different"
+            + (f"; {result.extra:,} only at the destination" if result.extra else ""),
+        )
     )
     raise typer.Exit(0 if result.ok else 1)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from estate.actions.jobs import JobContext
 from estate.actions.tag import create_tag_job, resume_job
@@ -36,7 +37,7 @@ from estate.cli.options import (
     session_factory,
 )
 from estate.cli.progress import CollectProgress
-from estate.cli.render import render
+from estate.cli.render import print_table, render, visible
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.config import Config
@@ -53,7 +54,7 @@ MOST_GROUPS = 40  # rows of the plan table; the rest are summed up in one line
 
 def tag(
     type_: Annotated[
-        str | None, typer.Argument(metavar="[TYPE]", help="e.g. ec2:instance; default: any.")
+        str | None, typer.Argument(metavar="TYPE", help="e.g. ec2:instance; default: any.")
     ] = None,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="KEY=VALUE to write (repeatable).")
@@ -116,17 +117,17 @@ def tag(
         render(out, (i.record() for i in plan.items), fmt, PLAN_COLUMNS)
     work = len(plan.to_change)
     if not work:
-        err.print("nothing to change", highlight=False)
+        err.print("nothing to change")
         raise typer.Exit(0)
     if not apply:
-        err.print(f"nothing changed: add --apply to tag {work:,} resources", highlight=False)
+        err.print(f"nothing changed: add --apply to tag {work:,} resources")
         raise typer.Exit(0)
     if not yes and sys.stdin.isatty() and err.is_terminal:
         accounts = len(plan.accounts)
         if not typer.confirm(
             f"Change the tags of {work:,} resources in {accounts} account(s)?", err=True
         ):
-            err.print("nothing changed", highlight=False)
+            err.print("nothing changed")
             raise typer.Exit(1)
     ctx = JobContext(
         config=cfg,
@@ -186,16 +187,16 @@ def _check(plan: TagPlan, max_resources: int | None) -> None:
 
 def _print_plan(console: Console, plan: TagPlan) -> None:
     groups = plan.groups()
-    table = Table(title=f"plan: {plan.change.describe()}", header_style="bold")
+    # the change is a line of its own, not the table's title: a title folds to the table's width
+    console.print(f"plan: {plan.change.describe()}")
+    table = Table(header_style="bold")
     for column in ("account", "region", "calls to", "resources", "already", "calls"):
         justify: Any = "right" if column in ("resources", "already", "calls") else "left"
         table.add_column(column, justify=justify)
     for g in groups[:MOST_GROUPS]:
         calls = f"{g.calls:,}"
         table.add_row(
-            g.account,
-            g.region,
-            _calls_text(g.api, plan.change),
+            *(Text(visible(c)) for c in (g.account, g.region, _calls_text(g.api, plan.change))),
             f"{g.resources:,}",
             f"{g.unchanged:,}",
             calls,
@@ -211,17 +212,16 @@ def _print_plan(console: Console, plan: TagPlan) -> None:
             f"{sum(g.calls for g in rest):,}",
         )
     if groups:
-        console.print(table)
+        print_table(console, table)
     work = plan.to_change
     console.print(
         f"{len(work):,} resources to change in {len(plan.accounts)} account(s) and "
         f"{len(groups)} group(s), {len(plan.unchanged):,} already as desired; "
-        f"{plan.calls:,} calls",
-        highlight=False,
+        f"{plan.calls:,} calls"
     )
     for type_name, count in plan.excluded.items():
         reason = untaggable_reason(get_spec(type_name))
-        console.print(f"left out: {count:,} {type_name} ({reason})", highlight=False)
+        console.print(f"left out: {count:,} {type_name} ({reason})")
 
 
 def _calls_text(api_name: str, change: TagChange) -> str:

@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
+from estate.cli.render import stdout as render_stdout
+from estate.cli.render import styled
 from estate.demo.emulator import EMULATOR_CREDENTIALS, EMULATOR_REGION, Emulator
 from estate.demo.sample import ExpectedChange, apply_sample_changes, build_sample_organization
 from estate.store import queries
@@ -80,7 +82,7 @@ def run_tour(
     """Run the tour; 0 when every step did what it should."""
     from estate.cli.main import main  # the tour runs the real commands
 
-    console = console or Console(soft_wrap=True)
+    console = console or render_stdout()
     workdir.mkdir(parents=True, exist_ok=True)
     for stale in workdir.glob("estate.db*"):
         stale.unlink()
@@ -88,14 +90,14 @@ def run_tour(
     estate = estate_command(shutil.which("estate"), sys.executable)
 
     def step(title: str, *argv: str) -> int:
-        console.print(Rule(f"[bold]{title}", align="left"))
+        console.print(Rule(Text(title, style="bold"), align="left"))
         if argv:
-            console.print(Text(f"$ {estate} {shlex.join(argv)}", style="dim"), highlight=False)
+            console.print(Text(f"$ {estate} {shlex.join(argv)}", style="dim"))
             return main([*argv, "-c", str(config)])
         return 0
 
     with emulator_environment(workdir), Emulator() as emulator:
-        console.print(Rule("[bold]estate demo", align="left"))
+        console.print(Rule(Text("estate demo", style="bold"), align="left"))
         console.print(
             f"AWS emulator (moto) on {emulator.endpoint_url}; nothing leaves this machine."
         )
@@ -136,7 +138,7 @@ def run_tour(
             )
         )
 
-        console.print(Rule("[bold]5. Meanwhile, in the prod account…", align="left"))
+        console.print(Rule(Text("5. Meanwhile, in the prod account…", style="bold"), align="left"))
         expected = apply_sample_changes(org, emulator.endpoint_url)
         for change in expected:
             console.print(f"  {change.kind:9} {change.type:20} {change.id}", highlight=False)
@@ -147,10 +149,9 @@ def run_tour(
         codes.append(step("9. Runs", "runs"))
 
         ok = _check(console, config, expected) and not any(codes)
-        console.print(Rule("[bold]Try it yourself", align="left"))
-        console.print(
-            next_steps(workdir, modified.arn, estate, keep), highlight=False, markup=False
-        )
+        console.print(Rule(Text("Try it yourself", style="bold"), align="left"))
+        for line in next_steps(workdir, modified.arn, estate, keep).splitlines():
+            console.print(line)  # one print per line: a newline inside a value is escaped
         if keep:
             console.print(f"Emulator still on {emulator.endpoint_url}; Ctrl-C to stop.")
             with contextlib.suppress(KeyboardInterrupt):
@@ -170,15 +171,17 @@ def _check(console: Console, config: Path, expected: list[ExpectedChange]) -> bo
     missing, extra = wanted - found, found - wanted
     if not missing and not extra:
         console.print(
-            f"[green]✓[/] The second run reported exactly the {len(wanted)} changes made, "
-            "and no false ones.",
-            highlight=False,
+            styled(
+                ("✓", "green"),
+                f" The second run reported exactly the {len(wanted)} changes made, "
+                "and no false ones.",
+            )
         )
         return True
     for kind, arn in sorted(missing):
-        console.print(f"[red]✗ missed[/] {kind} {arn}", highlight=False)
+        console.print(styled(("✗ missed", "red"), f" {kind} {arn}"))
     for kind, arn in sorted(extra):
-        console.print(f"[red]✗ unexpected[/] {kind} {arn}", highlight=False)
+        console.print(styled(("✗ unexpected", "red"), f" {kind} {arn}"))
     return False
 
 

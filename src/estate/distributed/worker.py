@@ -18,11 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rich.console import Console
-
 from estate.actions.jobs import GroupTask, JobContext, JobKind, fail_group, open_kind
 from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import SessionFactory
+from estate.cli.render import make_console
 from estate.config import Config
 from estate.distributed.dispatch import STALE_BEATS, Dispatcher, reconcile, send_unsent
 from estate.distributed.jobs import close_if_done, reconcile_jobs
@@ -276,7 +275,7 @@ class WorkerRuntime:
         with self._lock:
             state = self._jobs.get(job.id)
             if state is None:
-                quiet = Console(file=io.StringIO())
+                quiet = make_console(file=io.StringIO())
                 ctx = JobContext(self.config, self.db, self.factory_for_run(), quiet, quiet)
                 state = self._jobs[job.id] = _Job(ctx, self.kinds(ctx, job))
             return state

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +18,10 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.text import Text
 
+from estate.cli.progress import live_progress
+from estate.cli.render import styled
 from estate.s3copy.listing import Survey
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
@@ -42,6 +46,7 @@ class CopyProgress:
         self.live = console.is_terminal
         self.every = every
         self._lock = threading.Lock()
+        self._stack = ExitStack()
         self._progress: Progress | None = None
         self._listing: TaskID | None = None
         self._copy: TaskID | None = None
@@ -54,22 +59,22 @@ class CopyProgress:
 
     def __enter__(self) -> CopyProgress:
         if self.live:
-            self._progress = Progress(
-                TextColumn("[bold]{task.description}"),
+            self._progress = live_progress(
+                self.console,
+                TextColumn("{task.description}", style="bold", markup=False),
                 BarColumn(),
-                TextColumn("{task.fields[objects]}"),
+                "{task.fields[objects]}",
                 DownloadColumn(binary_units=True),
                 TransferSpeedColumn(),
-                TextColumn("{task.fields[rate]}"),
+                "{task.fields[rate]}",
                 TimeRemainingColumn(),
-                console=self.console,
+                stack=self._stack,
             )
-            self._progress.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._progress is not None:
-            self._progress.__exit__(*exc)
+            self._stack.__exit__(*exc)
         elif self._copy is not None or self._total_objects:
             self._line(force=True)
 
@@ -86,10 +91,10 @@ class CopyProgress:
                 self._objects += 1
                 if data["status"] == "failed":
                     self._failed += 1
-                    self._print(f"[red]failed[/] {data['key']}: {data['error']}")
+                    self._print(styled(("failed", "red"), f" {data['key']}: {data['error']}"))
                 self._update()
             elif event == "group_failed":
-                self._print(f"[red]failed[/] group {data['grp']}: {data['error']}")
+                self._print(styled(("failed", "red"), f" group {data['grp']}: {data['error']}"))
             elif event == "remote":  # the workers' objects and bytes so far
                 self._objects = data["done"] + data["failed"]
                 self._failed = data["failed"]
@@ -98,9 +103,9 @@ class CopyProgress:
             elif event == "note":
                 self._print(str(data))
 
-    def _print(self, text: str) -> None:
+    def _print(self, text: str | Text) -> None:
         console = self._progress.console if self._progress is not None else self.console
-        console.print(text, highlight=False)
+        console.print(text)
 
     def _on_listing(self, state: dict[str, Any]) -> None:
         text = (
@@ -115,7 +120,7 @@ class CopyProgress:
             self._progress.update(self._listing, objects=text)
         elif time.monotonic() - self._last_line >= self.every:
             self._last_line = time.monotonic()
-            self.console.print(f"listing: {text}", highlight=False)
+            self.console.print(f"listing: {text}")
 
     def _on_totals(self, totals: dict[str, int]) -> None:
         self._total_objects, self._total_bytes = totals["objects"], totals["bytes"]
@@ -124,7 +129,7 @@ class CopyProgress:
             if self._listing is not None:
                 text = self._progress.tasks[self._listing].fields["objects"]
                 self._progress.remove_task(self._listing)
-                self._progress.console.print(f"listed: {text}", highlight=False)
+                self._progress.console.print(f"listed: {text}")
             self._copy = self._progress.add_task(
                 "copy", total=max(self._total_bytes, 1), objects="", rate=""
             )
@@ -157,8 +162,7 @@ class CopyProgress:
         self.console.print(
             f"copy: {self._objects:,}/{self._total_objects:,} objects, "
             f"{human_bytes(self._bytes)}/{human_bytes(self._total_bytes)}, {self._failed} failed, "
-            f"{rate:,.0f} objects/s, {human_bytes(self._bytes / elapsed)}/s{eta}",
-            highlight=False,
+            f"{rate:,.0f} objects/s, {human_bytes(self._bytes / elapsed)}/s{eta}"
         )
 
 
@@ -167,30 +171,32 @@ def print_copy_summary(console: Console, db: Database, job: JobRow, most: int = 
     f = job.figures
     colour = {"ok": "green", "partial": "yellow"}.get(job.status, "red")
     console.print(
-        f"job {job.id}: [{colour}]{job.status}[/] in {f.get('seconds', 0):.1f} s — "
-        f"{f.get('objects', 0):,} objects: {f.get('copied', 0):,} copied "
-        f"({human_bytes(f.get('bytes_copied', 0))}, {f.get('multipart', 0):,} multipart), "
-        f"{f.get('skipped', 0):,} skipped (already there), {f.get('failed', 0):,} failed; "
-        f"{f.get('api_calls', 0):,} API calls, {f.get('throttles', 0)} throttled, "
-        f"{f.get('retries', 0)} retried",
-        highlight=False,
+        styled(
+            f"job {job.id}: ",
+            (job.status, colour),
+            f" in {f.get('seconds', 0):.1f} s — "
+            f"{f.get('objects', 0):,} objects: {f.get('copied', 0):,} copied "
+            f"({human_bytes(f.get('bytes_copied', 0))}, {f.get('multipart', 0):,} multipart), "
+            f"{f.get('skipped', 0):,} skipped (already there), {f.get('failed', 0):,} failed; "
+            f"{f.get('api_calls', 0):,} API calls, {f.get('throttles', 0)} throttled, "
+            f"{f.get('retries', 0)} retried",
+        )
     )
     if f.get("tags"):
-        console.print(f"  tags: {f['tags']}", highlight=False, markup=False)
+        console.print(f"  tags: {f['tags']}")
     if job.error:
-        console.print(f"  [red]error[/] {job.error}", highlight=False, markup=True)
+        console.print(styled("  ", ("error", "red"), f" {job.error}"))
     failed = store_jobs.load_items(db, job.id, status="failed", limit=most)
     for item in failed:
-        console.print(f"  [red]failed[/] {item.key}: {item.error}", highlight=False)
+        console.print(styled("  ", ("failed", "red"), f" {item.key}: {item.error}"))
     if f.get("failed", 0) > len(failed):
-        console.print(f"  … and {f['failed'] - len(failed):,} more failed", highlight=False)
+        console.print(f"  … and {f['failed'] - len(failed):,} more failed")
     if any(GRANT_HINT in (i.error or "") for i in failed) or GRANT_HINT in (job.error or ""):
         console.print(
-            "  The destination account must be able to read the source: see estate s3 grant.",
-            highlight=False,
+            "  The destination account must be able to read the source: see estate s3 grant."
         )
     if job.status != "ok":
-        console.print(f"  Continue with: estate resume {job.id}", highlight=False)
+        console.print(f"  Continue with: estate resume {job.id}")
     else:
         spec = job.spec
         src, dst = spec["source"], spec["destination"]
@@ -198,8 +204,7 @@ def print_copy_summary(console: Console, db: Database, job: JobRow, most: int = 
             f"  Compare both sides with: estate s3 verify s3://{src['bucket']}/{src['prefix']} "
             f"s3://{dst['bucket']}/{dst['prefix']}"
             + (f" --source-role {src['role_arn']}" if src.get("role_arn") else "")
-            + (f" --dest-role {dst['role_arn']}" if dst.get("role_arn") else ""),
-            highlight=False,
+            + (f" --dest-role {dst['role_arn']}" if dst.get("role_arn") else "")
         )
 
 
@@ -207,13 +212,11 @@ def print_plan(console: Console, survey: Survey, tags: str = "") -> None:
     """The plan of a copy: what is there, what will be copied, how tags will be carried."""
     hb = human_bytes
     console.print(
-        f"  source: {survey.objects:,} objects, {hb(survey.bytes)} (largest {hb(survey.largest)})",
-        highlight=False,
+        f"  source: {survey.objects:,} objects, {hb(survey.bytes)} (largest {hb(survey.largest)})"
     )
     console.print(
         f"  already at the destination (same size and ETag): {survey.present:,} objects, "
-        f"{hb(survey.present_bytes)} — skipped",
-        highlight=False,
+        f"{hb(survey.present_bytes)} — skipped"
     )
     compared = (
         f"; {survey.compare:,} of the same size compared by checksum first"
@@ -222,15 +225,17 @@ def print_plan(console: Console, survey: Survey, tags: str = "") -> None:
     )
     console.print(
         f"  to copy: {survey.copy:,} objects, {hb(survey.copy_bytes)} "
-        f"({survey.multipart:,} in parts){compared}",
-        highlight=False,
+        f"({survey.multipart:,} in parts){compared}"
     )
     if survey.unmappable:
         console.print(
-            f"  [yellow]not copied[/]: {survey.unmappable} folder marker(s) named like the "
-            "source prefix, which would have an empty key at the destination",
-            highlight=False,
+            styled(
+                "  ",
+                ("not copied", "yellow"),
+                f": {survey.unmappable} folder marker(s) named like the "
+                "source prefix, which would have an empty key at the destination",
+            )
         )
     if tags:
-        console.print(f"  tags: {tags}", highlight=False, markup=False)
-    console.print("Run again with --apply to copy.", highlight=False)
+        console.print(f"  tags: {tags}")
+    console.print("Run again with --apply to copy.")

@@ -91,6 +91,7 @@ def _one_prod_instance(endpoint_url: str) -> None:
 def test_with_keep_the_printed_lines_collect_and_list_from_estate_demo(
     emulator: Emulator, tmp_path: Path
 ) -> None:
+    emulator.reset()  # moto's state is process-wide: start from nothing
     _one_prod_instance(emulator.endpoint_url)
     workdir = tmp_path / "estate-demo"
     workdir.mkdir()

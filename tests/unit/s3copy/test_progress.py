@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from rich.console import Console
-
+from estate.cli.render import make_console
 from estate.s3copy.progress import CopyProgress, human_bytes, print_copy_summary
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
@@ -31,7 +30,7 @@ def feed(progress: CopyProgress) -> None:
 
 def test_without_a_terminal_progress_is_plain_lines() -> None:
     out = io.StringIO()
-    with CopyProgress(Console(file=out, width=200), every=0) as progress:
+    with CopyProgress(make_console(file=out, width=200), every=0) as progress:
         feed(progress)
     text = out.getvalue()
     assert "listing: 10 objects, 3.0 MiB; 2 already at the destination" in text
@@ -42,7 +41,7 @@ def test_without_a_terminal_progress_is_plain_lines() -> None:
 
 def test_on_a_terminal_progress_is_a_bar_with_objects_bytes_rate_and_eta() -> None:
     out = io.StringIO()
-    with CopyProgress(Console(file=out, width=160, force_terminal=True)) as progress:
+    with CopyProgress(make_console(file=out, width=160, force_terminal=True)) as progress:
         feed(progress)
     text = out.getvalue()
     assert "listed: 10 objects" in text
@@ -66,7 +65,7 @@ def test_the_summary_lists_failures_and_how_to_continue(tmp_path: Path) -> None:
     figures = {"objects": 2, "copied": 1, "failed": 1, "bytes_copied": 2048, "seconds": 1.5}
     job = store_jobs.finish_job(db, job_id, figures)
     out = io.StringIO()
-    print_copy_summary(Console(file=out, width=300), db, job)
+    print_copy_summary(make_console(file=out, width=300), db, job)
     text = out.getvalue()
     assert f"job {job_id}: partial in 1.5 s — 2 objects: 1 copied (2.0 KiB" in text
     assert "failed denied: AccessDenied" in text

@@ -1,0 +1,88 @@
+"""Conventions: --version, help without Python types, empty results said, logs above the bar."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from estate import __version__
+from estate.cli.main import app, main
+from estate.cli.progress import CollectProgress
+from estate.cli.render import make_console
+from estate.store.database import Database
+from estate.store.runs import create_run, finish_run
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_as_an_option_and_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version") == (0, f"{__version__}\n", "")
+    assert run(capsys, "version") == (0, f"{__version__}\n", "")
+
+
+def commands() -> list[list[str]]:
+    names = [[c.name or c.callback.__name__] for c in app.registered_commands]  # type: ignore[union-attr]
+    return [*names, ["s3", "copy"], ["s3", "grant"], ["s3", "verify"]]
+
+
+@pytest.mark.parametrize("command", commands(), ids=" ".join)
+def test_help_has_no_python_type_placeholders(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert not re.search(r"<(bool|int|str|path|list\[\w+\]|float)>", out), out
+    if "--format" in out:
+        assert "table|json|jsonl|csv" in out
+    if "--verbose" in out:
+        assert "-vv" in out and "[default: 0]" not in out
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> str:
+    config = {"store": f"sqlite:///{tmp_path}/estate.db", "accounts": [{"id": "111111111111"}]}
+    path = tmp_path / "estate.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
+
+
+def test_empty_results_say_so_naming_the_filters(
+    cfg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "runs", "-c", cfg) == (0, "", "no runs yet: estate collect starts one\n")
+    code, out, err = run(capsys, "jobs", "-c", cfg)
+    assert (code, out) == (0, "") and err.startswith("no jobs yet")
+    code, out, err = run(capsys, "ls", "ec2:instance", "--tag", "env=prod", "-c", cfg)
+    assert (code, out, err) == (0, "", "no resources match: type ec2:instance, tag env=prod\n")
+    code, out, err = run(capsys, "ls", "--missing-tag", "owner", "-f", "json", "-c", cfg)
+    assert (out, err) == ("[]\n", "no resources match: missing tag owner\n")
+    db = Database(f"sqlite:///{tmp_path}/estate.db")
+    finish_run(db, create_run(db, "collect", {"accounts": {}}), "ok", {})
+    code, out, err = run(capsys, "changes", "--change", "deleted", "-c", cfg)
+    assert (code, out, err) == (0, "", "no changes match: run 1, change deleted\n")
+
+
+def test_log_lines_print_above_a_live_bar_through_its_console() -> None:
+    screen, stream = io.StringIO(), io.StringIO()
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stream)
+    root.addHandler(handler)
+    try:
+        with CollectProgress(make_console(file=screen, force_terminal=True, width=100)) as p:
+            p.listener("phase", {"shards": 2, "discovery": False})
+            logging.getLogger("estate.test").error("throttled [eu-west-1]")
+            assert handler not in root.handlers
+        assert handler in root.handlers
+    finally:
+        root.removeHandler(handler)
+    assert stream.getvalue() == ""
+    assert "throttled [eu-west-1]" in screen.getvalue()
