@@ -10,9 +10,9 @@ from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.actions.jobs import StoppedFollowing
 from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
-from estate.errors import EstateError
+from estate.commands import command_line
+from estate.errors import EstateError, Interrupted
 
 app = typer.Typer(
     name="estate",
@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except typer.Exit as exc:
         return exc.exit_code
+    except Interrupted as exc:
+        err.print(_interrupted_line(exc), highlight=False, markup=False)
+        return exc.exit_code
     except typer.Abort:
         err.print("estate: aborted", highlight=False)
         return 130
@@ -77,24 +80,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EstateError as exc:
         err.print(f"estate: error: {exc}", highlight=False, markup=False)
         return exc.exit_code
-    except StoppedFollowing as exc:
-        err.print(f"estate: {exc} (estate jobs)", highlight=False, markup=False)
+    except KeyboardInterrupt:  # outside the command, before or after its work
+        err.print("estate: interrupted: nothing was left half-done", highlight=False)
         return 130
-    except KeyboardInterrupt:
-        err.print(f"estate: interrupted; {_how_to_continue(argv)}", highlight=False)
-        return 130
+    if result == 130:  # Typer's answer to a Ctrl-C that no work turned into Interrupted
+        err.print("estate: interrupted: nothing was left half-done", highlight=False)
     return result if isinstance(result, int) else 0
 
 
-def _how_to_continue(argv: Sequence[str] | None) -> str:
-    """Collections resume with `collect --resume`; jobs (tag, copies, grants) with `resume`."""
-    args = list(argv if argv is not None else sys.argv[1:])
-    command = next((a for a in args if not a.startswith("-")), "")
-    if command == "collect":
-        return "continue with: estate collect --resume last"
-    if command in ("tag", "s3", "resume"):
-        return "continue with: estate resume last"
-    return "nothing was left half-done"
+def _interrupted_line(exc: Interrupted) -> str:
+    """`estate: interrupted: what is saved; continue with: the exact command`."""
+    line = f"estate: {exc}"
+    if exc.resume:
+        line += f"; continue with: {command_line(exc.resume)}"
+    return line
 
 
 def entrypoint() -> None:

@@ -14,11 +14,12 @@ import pytest
 from rich.console import Console
 from sqlalchemy import update
 
-from estate.actions.jobs import JobContext, KindBase, StoppedFollowing, run_job
+from estate.actions.jobs import JobContext, KindBase, run_job
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.config import Config
 from estate.distributed.jobs import RemoteJob, reconcile_jobs, send_unsent_groups
 from estate.distributed.worker import WorkerRuntime
+from estate.errors import Interrupted
 from estate.store import jobgroups
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
@@ -226,8 +227,10 @@ def test_ctrl_c_stops_following_not_the_job(config: Config, db: Database) -> Non
         raise KeyboardInterrupt
 
     job = new_job(db)
-    with pytest.raises(StoppedFollowing, match=f"job {job.id}"):
+    with pytest.raises(Interrupted, match=f"job {job.id} saved 0 of .* queued") as stopped:
         RemoteJob(ctx, sleep=interrupted).run(store_jobs.start_job(db, job.id), Stamp(), print)
+
+    assert stopped.value.exit_code == 130 and stopped.value.resume == ("resume", str(job.id))
 
     assert store_jobs.load_job(db, job.id).status == "running"
     assert len(messages.queue) == len(GROUPS)  # the workers will find them
