@@ -4,6 +4,7 @@ that command finishes the work with nothing lost or done twice."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,9 +20,12 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from sqlalchemy import text
 
 from estate.demo.emulator import Emulator
+from estate.store.database import Database
 from tests.integration.running import estate_env, run_estate
+from tests.integration.test_workers import Workers
 from tests.sim.estate_gen import CREDENTIALS
 from tests.sim.proxy import FaultProxy, Faults
 from tests.sim.tagcount import TagCounter
@@ -274,3 +278,88 @@ def test_ctrl_c_during_s3_copy_then_resume_copies_each_object_once(
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     versions = dst.list_object_versions(Bucket="ctrlc-dest")["Versions"]
     assert sorted(v["Key"] for v in versions) == [f"{i:03d}" for i in range(60)]  # each once
+
+
+def pg_count(url: str, sql: str) -> int:
+    db = Database(url)
+    try:
+        with contextlib.suppress(Exception), db.read() as conn:  # not migrated yet
+            return int(conn.execute(text(sql)).scalar_one())
+        return 0
+    finally:
+        db.close()
+
+
+def test_ctrl_c_to_a_follower_and_a_worker_leaves_the_run_to_finish_elsewhere(
+    fleet: set[str], slow: FaultProxy, pg_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "estate.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "store": pg_url,
+                "executor": "celery",
+                "broker_url": redis_url,
+                "heartbeat": 1,
+                "endpoint_url": slow.endpoint_url,
+                "accounts": [{"id": a} for a in TAG_ACCOUNTS],
+                "regions": ["us-east-1", "eu-west-1"],
+                "types": ["ec2:instance", "ec2:vpc", "ec2:subnet", "ec2:security-group"],
+                "concurrency": 1,
+            }
+        )
+    )
+    workers = Workers(tmp_path, config)
+    try:
+        (worker,) = workers.start(1, pg_url, concurrency=1)
+        ok = "SELECT count(*) FROM shards WHERE status = 'ok'"
+
+        sent = "SELECT count(*) FROM shards WHERE enqueued_at IS NOT NULL"
+        code, err = interrupt(
+            ["collect", "-c", str(config)], tmp_path, lambda: pg_count(pg_url, sent) > 0
+        )
+        assert code == 130
+        assert re.fullmatch(
+            r"estate: interrupted: run 1 saved \d+ of 16 shards; the rest stays queued for the "
+            rf"workers; continue with: estate collect --resume 1 -c {re.escape(str(config))}",
+            the_line(err),
+        )
+
+        deadline = time.monotonic() + 60
+        while pg_count(pg_url, ok) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=60) == 130
+        log = (tmp_path / "worker-0.log").read_text()
+        found = re.fullmatch(
+            r"estate: interrupted: worker (\S+) finished (\d+) shards and 0 job groups and holds "
+            r"no claim; the messages it had not begun go back to the queue; "
+            rf"continue with: estate worker -c {re.escape(str(config))}",
+            the_line(log),
+        )
+        assert found, log
+        assert 2 <= int(found[2]) == pg_count(pg_url, ok) < 16
+        assert pg_count(pg_url, "SELECT count(*) FROM shards WHERE status = 'running'") == 0
+
+        slow.set_faults(Faults())
+        workers.stop()
+        (tmp_path / "again").mkdir()
+        follower = subprocess.Popen(
+            [sys.executable, "-m", "estate", "collect", "--resume", "1", "-c", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=estate_env(tmp_path),
+        )  # the command the follower printed, then a worker as the worker's line says
+        workers = Workers(tmp_path / "again", config)
+        workers.start(1, pg_url)
+        out, err = follower.communicate(timeout=60)
+        assert follower.returncode == 0, out + err + workers.logs()
+        assert "run 1: ok" in out
+    finally:
+        workers.stop()
+    assert pg_count(pg_url, ok) == 16
+    created = "SELECT count(*) FROM changes WHERE change = 'created'"
+    assert pg_count(pg_url, created) == pg_count(pg_url, "SELECT count(*) FROM resources")
+    instances = "SELECT count(*) FROM resources WHERE type = 'ec2:instance'"
+    assert pg_count(pg_url, instances) == len(fleet)
