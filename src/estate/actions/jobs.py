@@ -214,7 +214,7 @@ def saved_items(job: JobRow) -> str:
     counts = job.counts
     ended = sum(counts.get(s, 0) for s in ("done", "skipped", "failed"))
     failed = f", {counts['failed']} failed" if counts.get("failed") else ""
-    return f"job {job.id} saved {ended} of {sum(counts.values())} items{failed}"
+    return f"job {job.id} saved {ended:,} of {sum(counts.values()):,} items{failed}"
 
 
 def _run_here(ctx: JobContext, job: JobRow) -> JobRow:

@@ -13,6 +13,7 @@ from estate import __version__
 from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
 from estate.commands import command_line
 from estate.errors import EstateError, Interrupted
+from estate.interrupts import restored
 
 app = typer.Typer(
     name="estate",
@@ -54,7 +55,15 @@ def version() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run estate with `argv` (default: the process's). Bad input exits 2 with one line."""
+    """Run estate with `argv` (default: the process's, as the program). Bad input exits 2
+    with one line. Called with `argv`, it leaves the SIGINT handler as it found it."""
+    if argv is None:
+        return _main(argv)
+    with restored():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     err = Console(stderr=True, soft_wrap=True)
     try:
         result = app(

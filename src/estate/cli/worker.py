@@ -100,7 +100,7 @@ def _stopping_on_ctrl_c(worker_class: Any) -> Any:
 
             def interrupted(signum: int, frame: Any) -> None:
                 if not self.interrupted:
-                    log.warning("worker: Ctrl-C: ending the tasks in hand, then stopping")
+                    log.info("worker: Ctrl-C: ending the tasks in hand, then stopping")
                 self.interrupted = True
                 state.should_stop = 0  # a warm shutdown; exit status 130 comes from us
 

@@ -83,7 +83,7 @@ class RemoteCollection:
         rows = store_runs.load_shards(self.db, run_id)
         ended = sum(1 for s in rows if s.status in FINISHED)
         return Interrupted(
-            f"run {run_id} saved {ended} of {len(rows)} shards; the rest stays queued for "
+            f"run {run_id} saved {ended:,} of {len(rows):,} shards; the rest stays queued for "
             "the workers",
             ("collect", "--resume", str(run_id)),
         )

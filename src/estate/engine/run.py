@@ -204,7 +204,7 @@ class Collection:
         again). The shards of accounts whose regions are not known yet are not counted."""
         rows = store_runs.load_shards(self.db, run_id)
         ended = sum(1 for s in rows if s.status in ("ok", "failed"))
-        return f"run {run_id} saved {ended} of {len(rows)} shards"
+        return f"run {run_id} saved {ended:,} of {len(rows):,} shards"
 
     # -- figures ----------------------------------------------------------------------------
 
