@@ -36,3 +36,15 @@ class AwsError(EstateError):
 
 class EndpointError(InputError):
     """The configured endpoint (an emulator or a VPC endpoint) cannot be reached."""
+
+
+class Interrupted(EstateError):
+    """Ctrl-C ended the work after it saved what it had. `saved` says what the store holds
+    now; `resume` is the command (without `estate`) that goes on from there, if any."""
+
+    exit_code = 130
+
+    def __init__(self, saved: str, resume: tuple[str, ...] = ()) -> None:
+        super().__init__(f"interrupted: {saved}")
+        self.saved = saved
+        self.resume = resume

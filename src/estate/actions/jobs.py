@@ -35,8 +35,9 @@ from rich.console import Console
 from estate.aws.errors import describe
 from estate.aws.sessions import SessionFactory
 from estate.config import Config
-from estate.engine.executor import Executor, LocalExecutor
-from estate.errors import InputError
+from estate.engine.executor import Executor, LocalExecutor, draining
+from estate.errors import InputError, Interrupted
+from estate.interrupts import stopping
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
 from estate.store.jobs import JobRow
@@ -155,34 +156,30 @@ def run_job(
     """Run (or continue) a planned job to its end and return it as finished. Items done are
     never sent again; a group that raises fails only its own unfinished items. With
     `executor: celery` (and a `distributable` kind) the groups run on `estate worker`s and
-    this process follows them: Ctrl-C then stops following (StoppedFollowing), not the job."""
+    this process follows them. Ctrl-C raises Interrupted: here after the groups in flight
+    ended and the job was closed as interrupted; on workers it stops following, not the job."""
     emit: Report = report or (lambda event, data: None)
     job = store_jobs.start_job(ctx.db, job.id)
     emit("start", job)
     remote = distributable and ctx.config.executor == "celery"
     try:
-        kind.prepare(ctx, job, emit)
-        job = store_jobs.load_job(ctx.db, job.id)
-        if remote:
-            from estate.distributed.jobs import RemoteJob
+        with stopping(getattr(kind, "stop", None)):
+            kind.prepare(ctx, job, emit)
+            job = store_jobs.load_job(ctx.db, job.id)
+            if remote:
+                from estate.distributed.jobs import RemoteJob
 
-            return RemoteJob(ctx).run(job, kind, emit)
-        job = _run_here(ctx, job)
-        tasks = [GroupTask(job.id, g) for g, _ in store_jobs.groups(ctx.db, job.id)]
-        emit("groups", {"groups": len(tasks), "counts": job.counts})
-        pool = executor or LocalExecutor(ctx.config.concurrency, per_group=ctx.config.per_account)
-
-        def run(task: GroupTask) -> None:
-            kind.run_group(ctx, job, task.grp, emit)
-
-        for task, result in pool.run(run, tasks, lambda t: t.account):
-            if isinstance(result, BaseException):
-                fail_group(ctx.db, task, result)
-                emit("group_failed", {"grp": task.grp, "error": describe(result)})
+                return RemoteJob(ctx).run(job, kind, emit)
+            job = _run_here(ctx, job)
+            _run_groups(ctx, job, kind, executor, emit)
     except KeyboardInterrupt:
-        store_jobs.finish_job(ctx.db, job.id, kind.figures(ctx, job), error="interrupted")
-        raise
-    except StoppedFollowing:
+        # the groups in flight ended first (draining): the journal is exact
+        with stopping():
+            stopped = store_jobs.finish_job(
+                ctx.db, job.id, kind.figures(ctx, job), error="interrupted"
+            )
+        raise Interrupted(saved_items(stopped), ("resume", str(job.id))) from None
+    except Interrupted:
         raise
     except Exception as exc:  # prepare failed: nothing ran, the job says why
         log.exception("job %d failed", job.id)
@@ -195,12 +192,29 @@ def run_job(
     return finished
 
 
-class StoppedFollowing(Exception):
-    """Ctrl-C while following a job on the workers: they go on with it."""
+def _run_groups(
+    ctx: JobContext, job: JobRow, kind: JobKind, executor: Executor | None, emit: Report
+) -> None:
+    tasks = [GroupTask(job.id, g) for g, _ in store_jobs.groups(ctx.db, job.id)]
+    emit("groups", {"groups": len(tasks), "counts": job.counts})
+    pool = executor or LocalExecutor(ctx.config.concurrency, per_group=ctx.config.per_account)
 
-    def __init__(self, job_id: int) -> None:
-        super().__init__(f"stopped following job {job_id}; the workers go on with it")
-        self.job_id = job_id
+    def run(task: GroupTask) -> None:
+        kind.run_group(ctx, job, task.grp, emit)
+
+    with draining(pool.run(run, tasks, lambda t: t.account)) as results:
+        for task, result in results:
+            if isinstance(result, BaseException):
+                fail_group(ctx.db, task, result)
+                emit("group_failed", {"grp": task.grp, "error": describe(result)})
+
+
+def saved_items(job: JobRow) -> str:
+    """What an interrupted job keeps: the items that ended (done, skipped or failed)."""
+    counts = job.counts
+    ended = sum(counts.get(s, 0) for s in ("done", "skipped", "failed"))
+    failed = f", {counts['failed']} failed" if counts.get("failed") else ""
+    return f"job {job.id} saved {ended:,} of {sum(counts.values()):,} items{failed}"
 
 
 def _run_here(ctx: JobContext, job: JobRow) -> JobRow:

@@ -8,9 +8,7 @@ I/O: the store, and AWS through the job context's sessions.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import threading
 import time
 from collections import Counter
@@ -24,6 +22,8 @@ from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_
 from estate.aws.sessions import SessionFactory
 from estate.cli.jobprogress import JobProgress, print_job_summary
 from estate.config import Config
+from estate.errors import Interrupted
+from estate.interrupts import stopping
 from estate.resources.spec import GLOBAL_REGION, HOME_REGION
 from estate.store import jobs as store_jobs
 from estate.store import runs as store_runs
@@ -97,7 +97,7 @@ class TagJob(KindBase):
         self._before = factory.stats.snapshot()
         self._calls: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self.stop = threading.Event()  # set on Ctrl-C: no new batch starts, those in flight end
+        self.stop = threading.Event()  # set on Ctrl-C (run_job): no new batch starts
 
     def _count(self, operation: str) -> None:
         with self._lock:
@@ -229,44 +229,24 @@ def run_figures(ctx: JobContext, job: JobRow, run_id: int) -> dict[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def _stopping_on_interrupt(stop: threading.Event) -> Iterator[None]:
-    """Ctrl-C sets `stop` (groups start no new batch, so the job ends within a batch's time
-    rather than a group's) and then interrupts as usual. Only the main thread gets signals."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupted(signum: int, frame: Any) -> None:
-        stop.set()
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def resume_job(ctx: JobContext, job: JobRow) -> int:
     """Run a planned tag job, or continue one, to its end; print progress and a summary.
-    Returns the exit status: 0 when every item is done or skipped, 1 otherwise, 130 when
-    interrupted."""
+    Returns the exit status: 0 when every item is done or skipped, 1 otherwise; raises
+    Interrupted on Ctrl-C, once the batches in flight are recorded."""
     run_id = ensure_run(ctx, job)
     job = store_jobs.load_job(ctx.db, job.id)
     kind = TagJob(ctx.factory, inflight=int(ctx.options.get("inflight", INFLIGHT)))
     try:
-        with JobProgress(ctx.err, job) as progress, _stopping_on_interrupt(kind.stop):
+        with JobProgress(ctx.err, job) as progress:
             finished = run_job(ctx, job, kind, report=progress.listener)
-    except KeyboardInterrupt:
+    except Interrupted:
         stopped = store_jobs.load_job(ctx.db, job.id)
-        store_runs.finish_run(
-            ctx.db, run_id, "interrupted", run_figures(ctx, stopped, run_id), "interrupted"
-        )
-        ctx.err.print(
-            f"estate: interrupted; continue with: estate resume {job.id}", highlight=False
-        )
-        return 130
+        if stopped.status != "running":  # else it goes on on the workers, under this run
+            with stopping():
+                store_runs.finish_run(
+                    ctx.db, run_id, "interrupted", run_figures(ctx, stopped, run_id), "interrupted"
+                )
+        raise
     failures = store_jobs.load_items(ctx.db, job.id, status="failed", limit=15)
     print_job_summary(ctx.out, finished, failures, run_id)
     return 0 if finished.status == "ok" else 1

@@ -75,8 +75,8 @@ def _collect_on_workers(
     request: CollectRequest,
     progress: CollectProgress,
 ) -> RunSummary:
-    """Plan, send every shard to the workers, follow them to the end. Ctrl-C stops following,
-    not the run."""
+    """Plan, send every shard to the workers, follow them to the end. Ctrl-C stops following
+    (Interrupted), not the run."""
     from estate.distributed.app import make_app
     from estate.distributed.dispatch import CeleryDispatcher
     from estate.distributed.follow import RemoteCollection
@@ -84,13 +84,7 @@ def _collect_on_workers(
     remote = RemoteCollection(
         cfg, db, factory, CeleryDispatcher(make_app(cfg)), listener=progress.listener
     )
-    try:
-        return remote.run(request)
-    except KeyboardInterrupt:
-        render_stderr().print(
-            "estate: stopped following; the workers go on with the run (estate runs)"
-        )
-        raise typer.Exit(130) from None
+    return remote.run(request)
 
 
 def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None:

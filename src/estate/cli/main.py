@@ -9,11 +9,12 @@ import typer
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.actions.jobs import StoppedFollowing
 from estate.cli import collect, helptext, inventory, jobs, policy, s3, tag, worker
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
-from estate.errors import EstateError
+from estate.commands import command_line
+from estate.errors import EstateError, Interrupted
+from estate.interrupts import restored
 
 helptext.install()
 
@@ -77,7 +78,15 @@ def version() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run estate with `argv` (default: the process's). Bad input exits 2 with one line."""
+    """Run estate with `argv` (default: the process's, as the program). Bad input exits 2
+    with one line. Called with `argv`, it leaves the SIGINT handler as it found it."""
+    if argv is None:
+        return _main(argv)
+    with restored():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     err = render_stderr()
     try:
         result = app(
@@ -86,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             standalone_mode=False,
         )
     except typer.Exit as exc:
+        return exc.exit_code
+    except Interrupted as exc:
+        err.print(_interrupted_line(exc), highlight=False, markup=False)
         return exc.exit_code
     except typer.Abort:
         err.print("estate: aborted", highlight=False)
@@ -100,24 +112,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EstateError as exc:
         err.print(f"estate: error: {exc}", highlight=False, markup=False)
         return exc.exit_code
-    except StoppedFollowing as exc:
-        err.print(f"estate: {exc} (estate jobs)", highlight=False, markup=False)
+    except KeyboardInterrupt:  # outside the command, before or after its work
+        err.print("estate: interrupted: nothing was left half-done", highlight=False)
         return 130
-    except KeyboardInterrupt:
-        err.print(f"estate: interrupted; {_how_to_continue(argv)}", highlight=False)
-        return 130
+    if result == 130:  # Typer's answer to a Ctrl-C that no work turned into Interrupted
+        err.print("estate: interrupted: nothing was left half-done", highlight=False)
     return result if isinstance(result, int) else 0
 
 
-def _how_to_continue(argv: Sequence[str] | None) -> str:
-    """Collections resume with `collect --resume`; jobs (tag, copies, grants) with `resume`."""
-    args = list(argv if argv is not None else sys.argv[1:])
-    command = next((a for a in args if not a.startswith("-")), "")
-    if command == "collect":
-        return "continue with: estate collect --resume last"
-    if command in ("tag", "s3", "resume"):
-        return "continue with: estate resume last"
-    return "nothing was left half-done"
+def _interrupted_line(exc: Interrupted) -> str:
+    """`estate: interrupted: what is saved; continue with: the exact command`."""
+    line = f"estate: {exc}"
+    if exc.resume:
+        line += f"; continue with: {command_line(exc.resume)}"
+    return line
 
 
 def entrypoint() -> None:

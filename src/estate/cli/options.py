@@ -11,6 +11,7 @@ import typer
 from estate.aws.retry import RetryPolicy
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
+from estate.commands import use_config
 from estate.config import Config, load_config
 from estate.engine.ratelimit import Limiter, RateLimiter
 from estate.errors import ConfigError
@@ -50,6 +51,7 @@ LogConfigOpt = Annotated[
 
 def prepare(config_path: Path | None, verbose: int = 0, log_config: Path | None = None) -> Config:
     setup_logging(str(log_config) if log_config else None, verbose)
+    use_config(config_path)  # for the commands we print (continue with, start a worker)
     return load_config(config_path)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,7 +18,9 @@ from estate.cli.options import (
     prepare,
     session_factory,
 )
-from estate.errors import ConfigError
+from estate.errors import ConfigError, Interrupted
+
+log = logging.getLogger(__name__)
 
 
 def worker(
@@ -56,7 +59,7 @@ def worker(
         concurrency=threads,
     )
     register_tasks(app, runtime)
-    celery_worker = app.Worker(
+    celery_worker = _stopping_on_ctrl_c(app.Worker)(
         pool="threads",
         concurrency=threads,
         hostname=f"estate-{runtime.id.split(':')[1]}@{socket.gethostname()}",
@@ -72,4 +75,35 @@ def worker(
     finally:
         runtime.stop()
         db.close()
+    if celery_worker.interrupted:
+        done = runtime.finished
+        raise Interrupted(
+            f"worker {runtime.id} finished {done['shards']} shards and {done['job groups']} "
+            "job groups and holds no claim; the messages it had not begun go back to the queue",
+            ("worker",),
+        )
     raise typer.Exit(celery_worker.exitcode or 0)
+
+
+def _stopping_on_ctrl_c(worker_class: Any) -> Any:
+    """Celery's worker class with one quiet Ctrl-C: the first asks for a warm shutdown (the
+    tasks in hand end, their work is saved); later ones wait for that, without Celery's lines
+    on stdout or a cold shutdown that would leave claimed work to the reconcilers."""
+    from celery import platforms
+    from celery.worker import state
+
+    class Worker(worker_class):  # type: ignore[misc, valid-type]
+        interrupted = False
+
+        def install_platform_tweaks(self, worker: Any) -> None:
+            super().install_platform_tweaks(worker)
+
+            def interrupted(signum: int, frame: Any) -> None:
+                if not self.interrupted:
+                    log.info("worker: Ctrl-C: ending the tasks in hand, then stopping")
+                self.interrupted = True
+                state.should_stop = 0  # a warm shutdown; exit status 130 comes from us
+
+            platforms.signals["SIGINT"] = interrupted
+
+    return Worker

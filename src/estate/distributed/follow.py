@@ -11,8 +11,11 @@ from collections.abc import Callable
 from estate.aws.sessions import SessionFactory
 from estate.config import Config
 from estate.distributed.dispatch import STALE_BEATS, Dispatcher, reconcile, send_unsent
+from estate.distributed.watch import WorkerWatch
 from estate.engine.run import Collection, CollectRequest, Listener, RunSummary
 from estate.engine.shardwork import ShardResult
+from estate.errors import Interrupted
+from estate.interrupts import stopping
 from estate.store import runs as store_runs
 from estate.store.database import Database
 from estate.store.figures import CALL_FIGURES, finalize_run, save_calls
@@ -30,8 +33,8 @@ FIGURES = (
 
 
 class RemoteCollection:
-    """Runs a collection on `estate worker` processes. The run goes on if this process stops;
-    `estate runs` shows it, and any worker closes it."""
+    """Runs a collection on `estate worker` processes. The run goes on if this process stops
+    (Ctrl-C raises Interrupted); `estate runs` shows it, and any worker closes it."""
 
     def __init__(
         self,
@@ -66,8 +69,24 @@ class RemoteCollection:
         log.info("run %d: sent %d shards to the workers", run_id, sent)
         if not store_runs.load_shards(self.db, run_id):
             finalize_run(self.db, run_id, allow_empty=True)  # nothing to collect
-        self.follow(run_id, finished)
+        try:
+            with stopping():
+                self.follow(run_id, finished)
+        except KeyboardInterrupt:
+            with stopping():
+                raise self.following_stopped(run_id) from None
         return self.summary(run_id)
+
+    def following_stopped(self, run_id: int) -> Interrupted:
+        """Ctrl-C while following: the run goes on on the workers; `collect --resume`
+        follows it again (and sends what no worker has)."""
+        rows = store_runs.load_shards(self.db, run_id)
+        ended = sum(1 for s in rows if s.status in FINISHED)
+        return Interrupted(
+            f"run {run_id} saved {ended:,} of {len(rows):,} shards; the rest stays queued for "
+            "the workers",
+            ("collect", "--resume", str(run_id)),
+        )
 
     def summary(self, run_id: int) -> RunSummary:
         record = store_runs.load_run(self.db, run_id)
@@ -83,8 +102,13 @@ class RemoteCollection:
         """Report shards as they finish, until the run is closed."""
         progress = _Progress(self.listener, finished_before)
         next_repair = self.clock() + self.config.heartbeat
-        self._alone_since: float | None = None
-        self._said_alone = False
+        watch = WorkerWatch(
+            lambda: live_workers(self.db, self.stale_after),
+            lambda message: self.listener("note", message),
+            "the shards wait for one",
+            after=self.stale_after,
+            clock=self.clock,
+        )
         while True:
             closed = store_runs.load_run(self.db, run_id)["status"] != "running"
             progress.update(store_runs.load_shards(self.db, run_id))
@@ -95,20 +119,8 @@ class RemoteCollection:
                 done = reconcile(self.db, self.dispatcher, [run_id], self.stale_after)
                 if done.released:
                     self.listener("note", f"{done.released} shards of stopped workers sent again")
-                self._check_workers()
+                watch.check(len(progress.reported))
             self.sleep(self.poll)
-
-    def _check_workers(self) -> None:
-        """Say so (once) when no worker has been alive for a while: the run waits for one."""
-        if live_workers(self.db, self.stale_after):
-            self._alone_since = None
-            return
-        now = self.clock()
-        if self._alone_since is None:
-            self._alone_since = now
-        elif now - self._alone_since >= self.stale_after and not self._said_alone:
-            self.listener("note", "no estate worker is running: the shards wait for one")
-            self._said_alone = True
 
 
 class _Progress:

@@ -10,8 +10,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from estate.actions.jobs import JobContext, JobKind, Report, StoppedFollowing, add_up
+from estate.actions.jobs import JobContext, JobKind, Report, add_up, saved_items
 from estate.distributed.dispatch import STALE_BEATS, Dispatcher
+from estate.distributed.watch import WorkerWatch
+from estate.errors import Interrupted
 from estate.store import jobgroups
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
@@ -104,15 +106,20 @@ class RemoteJob:
         try:
             return self.follow(job, kind, emit)
         except KeyboardInterrupt:
-            raise StoppedFollowing(job.id) from None
+            raise following_stopped(store_jobs.load_job(db, job.id)) from None
 
     def follow(self, job: JobRow, kind: JobKind, emit: Report) -> JobRow:
         """Report the items' progress until the job is closed; reconcile every heartbeat."""
         db = self.ctx.db
         done_before = job.counts.get("done", 0)
         next_repair = self.clock()
-        said_alone = False
-        alone_since: float | None = None
+        watch = WorkerWatch(
+            lambda: live_workers(db, self.stale_after),
+            lambda message: emit("note", message),
+            f"job {job.id} waits for one",
+            after=self.stale_after,
+            clock=self.clock,
+        )
         while True:
             current = store_jobs.load_job(db, job.id)
             emit(
@@ -136,14 +143,17 @@ class RemoteJob:
                 )
                 if released:
                     emit("note", f"{released} groups of stopped workers sent again")
-                if live_workers(db, self.stale_after):
-                    alone_since = None
-                elif alone_since is None:
-                    alone_since = self.clock()
-                elif self.clock() - alone_since >= self.stale_after and not said_alone:
-                    emit("note", "no estate worker is running: the job waits for one")
-                    said_alone = True
+                ended = sum(current.counts.get(s, 0) for s in ("done", "skipped", "failed"))
+                watch.check(ended)
             self.sleep(self.poll)
+
+
+def following_stopped(job: JobRow) -> Interrupted:
+    """Ctrl-C while following: the job stays running for the workers; `estate resume`
+    follows it again (and sends what no worker has)."""
+    return Interrupted(
+        f"{saved_items(job)}; the rest stays queued for the workers", ("resume", str(job.id))
+    )
 
 
 def _celery_dispatcher(ctx: JobContext) -> Dispatcher:

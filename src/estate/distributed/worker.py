@@ -96,6 +96,7 @@ class WorkerRuntime:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.finished: Counter[str] = Counter()  # shards and job groups this process ended
 
     # -- life -------------------------------------------------------------------------------
 
@@ -170,11 +171,14 @@ class WorkerRuntime:
             return None
         run_id = claimed.run_id
         try:
-            return self._collect(run_id, claimed)
+            result = self._collect(run_id, claimed)
         except Exception:
             log.exception("shard %s: store failure; handing it back", claimed.key)
             self._hand_back(claimed)
             raise
+        with self._lock:
+            self.finished["shards"] += 1
+        return result
 
     def _collect(self, run_id: int, shard: ShardRow) -> ShardResult:
         state = self._run(run_id)
@@ -268,6 +272,8 @@ class WorkerRuntime:
             fail_group(self.db, GroupTask(job_id, grp), exc)
         self._save_figures(job_id, state)
         jobgroups.finish_group(self.db, claim)
+        with self._lock:
+            self.finished["job groups"] += 1
         self._close_if_done(job_id)
         return True
 

@@ -4,6 +4,7 @@ implements the same `run` method over plain-data tasks."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -49,3 +50,15 @@ class LocalExecutor:
                     in_group[group(task)] -= 1
                     exc = future.exception()
                     yield task, (exc if exc is not None else future.result())
+
+
+@contextlib.contextmanager
+def draining(results: Iterator[T]) -> Iterator[Iterator[T]]:
+    """`results` of an executor's run, closed on leaving: a consumer that stops early (Ctrl-C,
+    an error) waits there for the tasks in flight, so what they save is in before it goes on."""
+    try:
+        yield results
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()

@@ -17,7 +17,7 @@ from typing import Any
 from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import SessionFactory
 from estate.config import Config
-from estate.engine.executor import Executor, LocalExecutor
+from estate.engine.executor import Executor, LocalExecutor, draining
 from estate.engine.plan import plan_shards, schedule
 from estate.engine.shardwork import (
     DISCOVERY_REGION,
@@ -29,7 +29,8 @@ from estate.engine.shardwork import (
     weight,
 )
 from estate.engine.targets import resolve_targets
-from estate.errors import InputError
+from estate.errors import InputError, Interrupted
+from estate.interrupts import stopping
 from estate.resources.registry import get_specs
 from estate.store import runs as store_runs
 from estate.store.database import Database
@@ -152,19 +153,37 @@ class Collection:
             len(self._work.targets),
         )
         try:
-            for phase in (True, False):
-                pending = schedule(
-                    [
-                        s
-                        for s in store_runs.load_shards(self.db, run_id, unfinished=True)
-                        if (s.type == DISCOVERY_TYPE) == phase
-                    ],
-                    account_of,
-                    weight,
-                )
-                self.listener("phase", {"discovery": phase, "shards": len(pending)})
-                left = Counter(s.account for s in pending)
-                for shard, result in self.executor.run(self._execute, pending, account_of):
+            with stopping():
+                self._run_phases(run_id, failures)
+        except KeyboardInterrupt:
+            # the executor let the shards in flight end first: what the store holds is exact
+            with stopping():
+                figures = self._figures(run_id, previous, stats_before, started)
+                store_runs.finish_run(self.db, run_id, "interrupted", figures, "interrupted")
+            resume = ("collect", "--resume", str(run_id))
+            raise Interrupted(self._saved(run_id), resume) from None
+        figures = self._figures(run_id, previous, stats_before, started)
+        status = status_of(figures)
+        store_runs.finish_run(self.db, run_id, status, figures)
+        log.info("run %d: %s %s", run_id, status, figures)
+        return RunSummary(run_id, status, figures, failures)
+
+    def _run_phases(self, run_id: int, failures: list[tuple[str, str]]) -> None:
+        """Discovery shards first (they plan the others), then the collection's."""
+        for phase in (True, False):
+            pending = schedule(
+                [
+                    s
+                    for s in store_runs.load_shards(self.db, run_id, unfinished=True)
+                    if (s.type == DISCOVERY_TYPE) == phase
+                ],
+                account_of,
+                weight,
+            )
+            self.listener("phase", {"discovery": phase, "shards": len(pending)})
+            left = Counter(s.account for s in pending)
+            with draining(self.executor.run(self._execute, pending, account_of)) as results:
+                for shard, result in results:
                     if isinstance(result, BaseException):  # a bug, not an AWS failure
                         result = self._work.record_failure(shard, result)
                     if not result.ok:
@@ -173,21 +192,19 @@ class Collection:
                     left[shard.account] -= 1
                     if not left[shard.account] and not phase:
                         self.factory.release(shard.account)
-        except KeyboardInterrupt:
-            figures = self._figures(run_id, previous, stats_before, started)
-            store_runs.finish_run(self.db, run_id, "interrupted", figures, "interrupted")
-            raise
-        figures = self._figures(run_id, previous, stats_before, started)
-        status = status_of(figures)
-        store_runs.finish_run(self.db, run_id, status, figures)
-        log.info("run %d: %s %s", run_id, status, figures)
-        return RunSummary(run_id, status, figures, failures)
 
     def _execute(self, shard: ShardRow) -> ShardResult:
         claimed = store_runs.claim_shard(self.db, shard.id, self._owner)
         if claimed is None:  # another process resumed this run meanwhile
             return ShardResult(shard, False, error="claimed by another process", kind=LOST)
         return self._work.execute(claimed)
+
+    def _saved(self, run_id: int) -> str:
+        """What an interrupted run keeps: its finished shards (a resume tries failed ones
+        again). The shards of accounts whose regions are not known yet are not counted."""
+        rows = store_runs.load_shards(self.db, run_id)
+        ended = sum(1 for s in rows if s.status in ("ok", "failed"))
+        return f"run {run_id} saved {ended:,} of {len(rows):,} shards"
 
     # -- figures ----------------------------------------------------------------------------
 

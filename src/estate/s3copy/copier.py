@@ -133,6 +133,7 @@ class S3Copy(KindBase):
         self.multipart = 0
         self.started = time.monotonic()
         self.tags: TagChooser | None = None  # made by the first group (it needs the store)
+        self.stop = threading.Event()  # set on Ctrl-C (run_job): objects not begun wait
 
     def close(self) -> None:
         self.objects.shutdown(wait=False, cancel_futures=True)
@@ -197,9 +198,15 @@ class S3Copy(KindBase):
         try:
             for future in as_completed(futures):
                 item = futures[future]
+                if future.cancelled():  # never begun: pending again, as if never sent
+                    journal.add(item.id, "pending", None)
+                    continue
                 status, error = future.result()
                 journal.add(item.id, status, error)
                 report("object", {"key": item.key, "status": status, "error": error})
+                if self.stop.is_set():  # the objects in flight end; the others wait
+                    for waiting in futures:
+                        waiting.cancel()
         finally:
             journal.flush()
 

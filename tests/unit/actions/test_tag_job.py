@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 
 import pytest
 
-from estate.actions.tag import _pipeline, _stopping_on_interrupt
+from estate.actions.tag import _pipeline
 
 
 def test_the_pipeline_sends_every_batch_and_raises_after_those_in_flight() -> None:
@@ -40,13 +38,3 @@ def test_a_stop_starts_no_new_batch() -> None:
 
     _pipeline(send, iter(range(50)), 1, stop)
     assert sent == [0, 1]
-
-
-def test_ctrl_c_sets_stop_then_interrupts_and_the_handler_is_put_back() -> None:
-    before = signal.getsignal(signal.SIGINT)
-    stop = threading.Event()
-    with pytest.raises(KeyboardInterrupt), _stopping_on_interrupt(stop):
-        os.kill(os.getpid(), signal.SIGINT)
-        threading.Event().wait(5)  # the signal arrives here
-    assert stop.is_set()
-    assert signal.getsignal(signal.SIGINT) is before

@@ -43,16 +43,19 @@ def test_resume_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and "job kind 'mystery' cannot be resumed" in err
 
 
-@pytest.mark.parametrize(
-    ("argv", "hint"),
-    [
-        (["collect", "-c", "x.yaml"], "estate collect --resume last"),
-        (["tag", "--set", "a=b", "--apply"], "estate resume last"),
-        (["s3", "copy", "s3://a", "s3://b", "--apply"], "estate resume last"),
-        (["resume", "last"], "estate resume last"),
-    ],
-)
-def test_an_interrupted_command_says_how_to_continue(argv: list[str], hint: str) -> None:
-    from estate.cli.main import _how_to_continue
+def test_an_interrupted_command_names_what_is_saved_and_the_exact_command() -> None:
+    from estate.cli.main import _interrupted_line
+    from estate.commands import use_config
+    from estate.errors import Interrupted
 
-    assert _how_to_continue(argv).endswith(hint)
+    stopped = Interrupted("run 7 saved 12 of 48 shards", ("collect", "--resume", "7"))
+    use_config(None)
+    assert _interrupted_line(stopped) == (
+        "estate: interrupted: run 7 saved 12 of 48 shards; continue with: estate collect --resume 7"
+    )
+    use_config(Path("my estate.yaml"))
+    assert _interrupted_line(stopped).endswith("estate collect --resume 7 -c 'my estate.yaml'")
+    use_config(None)
+    assert _interrupted_line(Interrupted("worker w finished 3 shards")) == (
+        "estate: interrupted: worker w finished 3 shards"
+    )

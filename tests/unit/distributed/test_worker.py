@@ -20,6 +20,7 @@ from estate.distributed.dispatch import reconcile, send_unsent
 from estate.distributed.follow import RemoteCollection
 from estate.distributed.worker import WorkerRuntime
 from estate.engine.run import Collection, CollectRequest
+from estate.errors import Interrupted
 from estate.store.database import Database
 from estate.store.runs import claim_shard, load_run, load_shards, save_page
 from estate.store.schema import resources, workers
@@ -297,3 +298,36 @@ def test_a_shard_whose_message_died_with_a_worker_before_its_claim_is_sent_again
     messages.deliver(*runtimes)
 
     assert load_run(db, run_id)["status"] == "ok"
+
+
+def test_following_a_run_no_worker_takes_says_so_then_again_and_ctrl_c_leaves_it_queued(
+    config: Config, db: Database, messages: Messages
+) -> None:
+    now = [0.0]
+    notes: list[str] = []
+
+    def sleep(seconds: float) -> None:  # a fake clock; Ctrl-C after 20 quiet minutes
+        now[0] += 30
+        if now[0] > 1200:
+            raise KeyboardInterrupt
+
+    remote = RemoteCollection(
+        config,
+        db,
+        factory(),
+        messages,
+        listener=lambda event, data: notes.append(data) if event == "note" else None,
+        poll=30,
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
+    with pytest.raises(Interrupted, match=r"run 1 saved 0 of 2 shards; the rest stays queued"):
+        remote.run(CollectRequest())
+
+    said = [n for n in notes if n.startswith("no estate worker is running")]
+    assert said[0] == (
+        "no estate worker is running: the shards wait for one; start one with: estate worker"
+    )
+    first = config.heartbeat + remote.stale_after  # the first look is a heartbeat in
+    assert len(said) == 1 + int((1200 - first) // 300)  # then every 5 minutes
+    assert load_run(db, 1)["status"] == "running" and len(messages.queue) == 2

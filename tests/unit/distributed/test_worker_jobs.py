@@ -14,11 +14,12 @@ import pytest
 from rich.console import Console
 from sqlalchemy import update
 
-from estate.actions.jobs import JobContext, KindBase, StoppedFollowing, run_job
+from estate.actions.jobs import JobContext, KindBase, run_job
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.config import Config
 from estate.distributed.jobs import RemoteJob, reconcile_jobs, send_unsent_groups
 from estate.distributed.worker import WorkerRuntime
+from estate.errors import Interrupted
 from estate.store import jobgroups
 from estate.store import jobs as store_jobs
 from estate.store.database import Database
@@ -226,8 +227,10 @@ def test_ctrl_c_stops_following_not_the_job(config: Config, db: Database) -> Non
         raise KeyboardInterrupt
 
     job = new_job(db)
-    with pytest.raises(StoppedFollowing, match=f"job {job.id}"):
+    with pytest.raises(Interrupted, match=f"job {job.id} saved 0 of .* queued") as stopped:
         RemoteJob(ctx, sleep=interrupted).run(store_jobs.start_job(db, job.id), Stamp(), print)
+
+    assert stopped.value.exit_code == 130 and stopped.value.resume == ("resume", str(job.id))
 
     assert store_jobs.load_job(db, job.id).status == "running"
     assert len(messages.queue) == len(GROUPS)  # the workers will find them
@@ -315,3 +318,34 @@ def test_a_group_whose_message_was_lost_is_sent_again_once_the_queue_is_empty(
     reconcile_jobs(db, messages, [job.id], 300, lambda job_id: None)
     assert sorted(g for _, _, g in messages.queue) == sorted(GROUPS[:2])
     assert taken[2] in GROUPS[:2]
+
+
+def test_following_a_job_no_worker_takes_says_so_then_again_and_ctrl_c_leaves_it_queued(
+    config: Config, db: Database
+) -> None:
+    messages = Messages()
+    ctx = ctx_for(config, db, messages)
+    now = [0.0]
+    notes: list[str] = []
+
+    def sleep(seconds: float) -> None:  # a fake clock; Ctrl-C after 20 quiet minutes
+        now[0] += 30
+        if now[0] > 1200:
+            raise KeyboardInterrupt
+
+    def emit(event: str, data: Any) -> None:
+        if event == "note":
+            notes.append(data)
+
+    job = new_job(db)
+    follower = RemoteJob(ctx, clock=lambda: now[0], sleep=sleep, poll=30)
+    with pytest.raises(Interrupted, match="the rest stays queued for the workers"):
+        follower.run(store_jobs.start_job(db, job.id), Stamp(), emit)
+
+    said = [n for n in notes if n.startswith("no estate worker is running")]
+    stale = follower.stale_after
+    assert len(said) == 1 + int((1200 - stale) // 300)  # once, then every 5 minutes
+    assert said[0] == (
+        f"no estate worker is running: job {job.id} waits for one; start one with: estate worker"
+    )
+    assert store_jobs.load_job(db, job.id).status == "running"  # resumable, still queued

@@ -1,0 +1,60 @@
+"""Ctrl-C as a request to stop: the first one stops new work from starting and interrupts the
+main thread, so the work in flight can end and its state be saved; later ones are noted, never
+a second KeyboardInterrupt in the middle of the saving or of the program's exit. Only the main
+thread gets signals; elsewhere these are no-ops."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _again(signum: int, frame: Any) -> None:
+    log.info("Ctrl-C again: the work in flight ends and is saved first")
+
+
+@contextlib.contextmanager
+def stopping(stop: threading.Event | None = None) -> Iterator[threading.Event]:
+    """While inside, SIGINT sets `stop` and raises KeyboardInterrupt once. Leaving, the
+    handler from before is back, unless Ctrl-C came: then the program is on its way out with
+    what it saved, and later ones are only noted (`restored` puts the old one back). Yields
+    the event (a new one when none is given)."""
+    event = stop if stop is not None else threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    raised: list[int] = []
+
+    def interrupted(signum: int, frame: Any) -> None:
+        event.set()
+        if raised:
+            _again(signum, frame)
+            return
+        raised.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGINT, _again if raised else previous)
+
+
+@contextlib.contextmanager
+def restored() -> Iterator[None]:
+    """The SIGINT handler as it was, on leaving: for callers of estate as a function (tests),
+    not for the program, whose exit a late Ctrl-C must not cut short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
