@@ -6,13 +6,16 @@ import sys
 from collections.abc import Sequence
 
 import typer
+from botocore.exceptions import BotoCoreError, ClientError
 from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
 from estate.actions.jobs import StoppedFollowing
+from estate.aws.errors import as_estate_error
 from estate.cli import collect, inventory, jobs, policy, s3, tag, worker
 from estate.errors import EstateError
+from estate.logsetup import log_internal_error
 
 app = typer.Typer(
     name="estate",
@@ -83,6 +86,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print(f"estate: interrupted; {_how_to_continue(argv)}", highlight=False)
         return 130
+    except (BotoCoreError, ClientError) as exc:  # a call outside the classified paths
+        classified = as_estate_error(exc)
+        err.print(f"estate: error: {classified}", highlight=False, markup=False)
+        return classified.exit_code
+    except Exception as exc:  # a bug: one line here, the traceback in the log file only
+        where = log_internal_error(exc)
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        err.print(
+            f"estate: internal error: {reason} (the traceback is in {where})",
+            highlight=False,
+            markup=False,
+        )
+        return 1
     return result if isinstance(result, int) else 0
 
 

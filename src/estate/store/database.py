@@ -14,9 +14,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from estate.errors import StoreError
+from estate.errors import StoreError, StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,6 +34,39 @@ def redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+# SQLSTATE classes the world causes: connection (08), resources such as a full disk (53),
+# the server going away (57), lock not available (55P03), and rights (42501).
+_WORLD_SQLSTATES = ("08", "53", "57", "55P03", "42501", "25006")
+
+
+def store_error(exc: BaseException, url: str) -> StoreUnavailable | None:
+    """A StoreUnavailable naming the store when `exc` is the world refusing it (read-only or
+    immutable file, full disk, missing rights, a lock past its timeout, no server), else None:
+    anything else is a bug and keeps its traceback."""
+    if isinstance(exc, PoolTimeout):
+        return StoreUnavailable(f"store {redact(url)}: no free connection ({exc})")
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    sqlstate = str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "")
+    world = isinstance(exc, OperationalError) or sqlstate.startswith(_WORLD_SQLSTATES)
+    if not world and not exc.connection_invalidated:
+        return None
+    reason = (str(orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StoreUnavailable(f"store {redact(url)}: {_verb(reason)} ({reason})")
+
+
+def _verb(reason: str) -> str:
+    text = reason.lower()
+    if "lock" in text:
+        return "locked by another process past the timeout"
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return "cannot be written"
+    if "full" in text or "no space" in text:
+        return "cannot be written, the disk is full"
+    return "cannot be used"
 
 
 def create_store_engine(url: str) -> Engine:
@@ -92,19 +132,33 @@ class Database:
         try:
             migrate(self.engine)
         except SQLAlchemyError as exc:
+            unavailable = store_error(exc, url)
+            if unavailable is not None:
+                raise unavailable from None
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise StoreError(f"store {redact(url)}: cannot open ({reason})") from None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         lock = self._write_lock or contextlib.nullcontext()
-        with lock, self.engine.begin() as conn:
+        with self._classified(), lock, self.engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._classified(), self.engine.connect() as conn:
             yield conn
+
+    @contextlib.contextmanager
+    def _classified(self) -> Iterator[None]:
+        """Every statement runs here: the world's refusals become one StoreUnavailable."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            unavailable = store_error(exc, self.url)
+            if unavailable is None:
+                raise
+            raise unavailable from None
 
     def close(self) -> None:
         self.engine.dispose()

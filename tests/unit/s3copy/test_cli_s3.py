@@ -264,7 +264,7 @@ def test_s3_commands_honour_the_config_and_the_environment(
 ) -> None:
     monkeypatch.setenv("ESTATE_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
     code, _, err = run(capsys, "s3", "copy", "s3://src-bucket", "s3://dst-bucket")
-    assert code == 2 and "cannot reach endpoint_url http://127.0.0.1:9" in err
+    assert code == 1 and "cannot reach endpoint_url http://127.0.0.1:9" in err
     monkeypatch.delenv("ESTATE_ENDPOINT_URL")
     (cwd / "estate.yaml").write_text(f"store: sqlite:///{cwd}/elsewhere.db\n")
     make_bucket(SRC_ACCOUNT, "src-bucket", "eu-west-1").put_object(
