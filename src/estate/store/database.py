@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,7 +70,8 @@ def _verb(reason: str) -> str:
     return "cannot be used"
 
 
-def create_store_engine(url: str) -> Engine:
+def create_store_engine(url: str, lock_timeout: float = 60.0) -> Engine:
+    """An engine for `url`; SQLite waits `lock_timeout` seconds for another writer's lock."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -81,7 +83,8 @@ def create_store_engine(url: str) -> Engine:
             parent = Path(database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"store {redact(url)}: directory {parent} does not exist")
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 60}
+            _check_shared_memory(url, Path(database).expanduser())
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
     try:
@@ -91,6 +94,14 @@ def create_store_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _check_shared_memory(url: str, database: Path) -> None:
+    """SQLite maps <db>-shm into memory even to read: an immutable one kills the process with
+    SIGBUS instead of raising, so it is refused here, before the first connection."""
+    shm = database.with_name(database.name + "-shm")
+    if shm.exists() and not os.access(shm, os.W_OK):
+        raise StoreUnavailable(f"store {redact(url)}: cannot be written ({shm} is read-only)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -123,9 +134,9 @@ class Database:
     """An engine plus a write lock: SQLite takes one writer at a time, so threads queue here
     instead of failing with 'database is locked'."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout: float = 60.0) -> None:
         self.url = url
-        self.engine = create_store_engine(url)
+        self.engine = create_store_engine(url, lock_timeout)
         self._write_lock: threading.RLock | None = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
