@@ -296,7 +296,7 @@ class SessionFactory:
             endpoint_url=self.settings.endpoint_url,
             # A few quick attempts: an STS that does not answer is reported, not waited out.
             config=BotoConfig(
-                retries={"mode": "standard", "total_max_attempts": 3},
+                retries={"mode": "standard", "total_max_attempts": 2},
                 connect_timeout=self.settings.connect_timeout,
             ),
         )
