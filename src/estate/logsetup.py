@@ -91,6 +91,9 @@ def setup_logging(config_path: str | None = None, verbose: int = 0) -> None:
     except (ValueError, TypeError, AttributeError, ImportError, OSError) as exc:
         reason = " ".join(str(exc).split())  # dictConfig nests causes over several lines
         raise InputError(f"{source}: invalid ({reason})") from None
+    # Libraries' warnings (celery's about running as root, deprecations) go to the log file:
+    # stderr keeps estate's own lines.
+    logging.captureWarnings(True)
     if verbose:
         level = logging.INFO if verbose == 1 else logging.DEBUG
         for handler in logging.getLogger().handlers:

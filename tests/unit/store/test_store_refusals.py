@@ -13,13 +13,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from estate.errors import StoreUnavailable
 from estate.store.database import Database
 from estate.store.runs import create_run, load_runs
+from tests import services
 
 
 @contextlib.contextmanager
@@ -111,16 +111,7 @@ def test_a_full_disk_names_the_store(tiny_disk: Path) -> None:
 
 def test_a_postgresql_role_without_write_rights_names_the_store(pg_url: str) -> None:
     Database(pg_url).close()  # the schema, made by the owner
-    url = make_url(pg_url)
-    role = f"ro_{url.database}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 's3cret-ro'")
-        conn.execute(f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}')
-        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
-    reader_url = url.set(username=role, password="s3cret-ro").render_as_string(hide_password=False)
-    try:
+    with services.read_only_role(pg_url) as reader_url:
         reader = Database(reader_url)
         try:
             assert load_runs(reader) == []
@@ -128,13 +119,9 @@ def test_a_postgresql_role_without_write_rights_names_the_store(pg_url: str) -> 
                 create_run(reader, "collect", {})
         finally:
             reader.close()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP OWNED BY {role}")
-            conn.execute(f"DROP ROLE {role}")
 
     message = str(info.value)
     assert "s3cret-ro" not in message
-    assert message.startswith(f"store postgresql+psycopg://{role}:***@")
+    assert message.startswith(f"store postgresql+psycopg://ro_{make_url(pg_url).database}:***@")
     assert "cannot be written (permission denied for table runs)" in message
     assert info.value.exit_code == 1
