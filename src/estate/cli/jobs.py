@@ -36,7 +36,7 @@ JOB_TABLE = {
 
 
 def jobs(
-    limit: Annotated[int, typer.Option(help="The newest N jobs.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="The newest N jobs.")] = 20,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
