@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,7 +82,6 @@ def create_store_engine(url: str, lock_timeout: float = 60.0) -> Engine:
             parent = Path(database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"store {redact(url)}: directory {parent} does not exist")
-            _check_shared_memory(url, Path(database).expanduser())
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -94,14 +92,6 @@ def create_store_engine(url: str, lock_timeout: float = 60.0) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def _check_shared_memory(url: str, database: Path) -> None:
-    """SQLite maps <db>-shm into memory even to read: an immutable one kills the process with
-    SIGBUS instead of raising, so it is refused here, before the first connection."""
-    shm = database.with_name(database.name + "-shm")
-    if shm.exists() and not os.access(shm, os.W_OK):
-        raise StoreUnavailable(f"store {redact(url)}: cannot be written ({shm} is read-only)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

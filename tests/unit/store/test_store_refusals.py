@@ -53,16 +53,6 @@ def test_an_immutable_sqlite_file_is_read_but_not_written(tmp_path: Path) -> Non
     assert info.value.exit_code == 1
 
 
-def test_an_immutable_shared_memory_file_is_refused_before_sqlite_maps_it(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/e.db"
-    Database(url).close()
-    shm = tmp_path / "e.db-shm"
-    shm.touch()
-
-    with immutable(shm), pytest.raises(StoreUnavailable, match=r"e\.db-shm is read-only"):
-        Database(url)  # without the check: SIGBUS, the whole process dies
-
-
 def test_a_lock_held_past_the_timeout_names_the_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/e.db"
     Database(url).close()
