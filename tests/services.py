@@ -92,3 +92,25 @@ def sleep_until(seconds: float) -> Callable[[float], None]:
         time.sleep(interval)
 
     return sleep
+
+
+@contextlib.contextmanager
+def read_only_role(url: str) -> Iterator[str]:
+    """A login role that may read every table of `url`'s (migrated) database and write none:
+    the URL that connects as it (password 's3cret-ro'). Dropped afterwards."""
+    import psycopg
+
+    parsed = make_url(url)
+    role = f"ro_{parsed.database}"
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 's3cret-ro'")
+        conn.execute(f'GRANT CONNECT ON DATABASE "{parsed.database}" TO {role}')
+        conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        yield parsed.set(username=role, password="s3cret-ro").render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")

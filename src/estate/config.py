@@ -21,6 +21,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from estate.aws.regions import unknown_regions
 from estate.errors import ConfigError
 
 DEFAULT_CONFIG = Path("estate.yaml")
@@ -39,6 +40,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_ORGANIZATION": "organization",
     "ESTATE_ACCOUNTS": "accounts",
     "ESTATE_REGIONS": "regions",
+    "ESTATE_ALLOW_REGIONS": "allow_regions",
     "ESTATE_TYPES": "types",
     "ESTATE_CONCURRENCY": "concurrency",
     "ESTATE_THROTTLE_BUDGET": "throttle_budget",
@@ -65,8 +67,7 @@ class AccountConfig(BaseModel):
     def _id(cls, value: Any) -> str:
         text = str(value)
         if not ACCOUNT_ID_RE.match(text):
-            hint = " (quote it: YAML drops leading zeros)" if isinstance(value, int) else ""
-            raise ValueError(f"must be a 12-digit AWS account id, got {value!r}{hint}")
+            raise ValueError(f"must be a 12-digit AWS account id, got {value!r}")
         return text
 
     @field_validator("role_arn")
@@ -99,6 +100,9 @@ class Config(BaseModel):
     organization: bool = False
     accounts: list[AccountConfig] = Field(default_factory=list)
     exclude_accounts: list[str] = Field(default_factory=list)
+    # Regions newer than the installed botocore's endpoint data, taken as real all the same
+    # (declared before regions: its validator reads them).
+    allow_regions: list[str] = Field(default_factory=list)
     regions: list[str] | Literal["all"] = "all"
     types: list[str] | None = None
     concurrency: Annotated[int, Field(ge=1, le=1024)] = 16
@@ -191,7 +195,7 @@ class Config(BaseModel):
 
     @field_validator("regions", mode="before")
     @classmethod
-    def _regions(cls, value: Any) -> Any:
+    def _regions(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str):
             value = "all" if value.strip() == "all" else [r.strip() for r in value.split(",")]
         if isinstance(value, list):
@@ -200,6 +204,27 @@ class Config(BaseModel):
                     raise ValueError(f"not an AWS region name: {region!r}")
             if not value:
                 raise ValueError("must name at least one region, or be 'all'")
+            problems = unknown_regions(value, info.data.get("allow_regions") or ())
+            if problems:
+                raise ValueError("; ".join(problems))
+        return value
+
+    @field_validator("allow_regions", mode="before")
+    @classmethod
+    def _allowed_regions(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [r.strip() for r in value.split(",") if r.strip()]
+        for region in value if isinstance(value, list) else []:
+            if not isinstance(region, str) or not REGION_RE.match(region):
+                raise ValueError(f"not an AWS region name: {region!r}")
+        return value
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _bare_ids(cls, value: Any) -> Any:
+        """`accounts: [123456789012]` is shorthand for `[{id: "123456789012"}]`."""
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str | int) else v for v in value]
         return value
 
     @field_validator("types", mode="before")
@@ -259,10 +284,24 @@ def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
         if key == "accounts":
             values[key] = [{"id": a.strip()} for a in raw.split(",") if a.strip()]
         elif key == "organization":
-            values[key] = raw.strip().lower() in ("1", "true", "yes", "on")
+            values[key] = _env_bool(var, raw)
         else:
             values[key] = raw
     return values
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _env_bool(var: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise ConfigError(
+            f"{var}={raw!r}: expected true or false ({'/'.join(TRUE_WORDS)} or "
+            f"{'/'.join(FALSE_WORDS)})"
+        )
+    return word in TRUE_WORDS
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -300,6 +339,20 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
     return f"{source}: " + "; ".join(parts)
 
 
+class ConfigLoader(yaml.SafeLoader):
+    """YAML 1.1 reads an unquoted 012345670123 as an octal number and 012345678901 as text:
+    here twelve plain digits are always the text written, an account id."""
+
+
+ConfigLoader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _digit in "0123456789":  # first in line: the int resolver must not see them
+    ConfigLoader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
+        0, ("tag:yaml.org,2002:str", re.compile(r"^\d{12}$"))
+    )
+
+
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """Read and validate estate.yaml (or `path`), then apply ESTATE_* overrides. Reads a file.
 
@@ -311,7 +364,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     data: Any = {}
     if path.exists():
         try:
-            data = yaml.safe_load(path.read_text()) or {}
+            data = yaml.load(path.read_text(), Loader=ConfigLoader) or {}  # a SafeLoader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -25,6 +25,13 @@ class StoreError(EstateError):
     exit_code = 2
 
 
+class StoreUnavailable(StoreError):
+    """The world refuses the store: read-only or immutable file, full disk, a role without
+    write rights, a lock held past the timeout, a server that does not answer."""
+
+    exit_code = 1
+
+
 class AwsError(EstateError):
     """An AWS call failed in a way that is not retried. `kind` is the classification."""
 
@@ -34,8 +41,18 @@ class AwsError(EstateError):
         self.code = code
 
 
-class EndpointError(InputError):
-    """The configured endpoint (an emulator or a VPC endpoint) cannot be reached."""
+class EndpointError(AwsError):
+    """An endpoint (AWS, an emulator, a VPC endpoint, a proxy) cannot be reached. Exit 1, the
+    world's failure, unless `configured`: then it is the config's `endpoint_url` where nothing
+    answers, bad input (exit 2, as it always was)."""
+
+    def __init__(self, message: str, *, configured: bool = False) -> None:
+        super().__init__(message, kind="transient")
+        self.exit_code = 2 if configured else 1
+
+
+class InternalError(EstateError):
+    """A bug: an exception nobody classified. The CLI prints one line, the log has the rest."""
 
 
 class Interrupted(EstateError):

@@ -5,12 +5,25 @@ from __future__ import annotations
 import enum
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
+    HTTPClientError,
     NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
     ReadTimeoutError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from estate.errors import AwsError, EndpointError, EstateError, InputError
+
+NO_CREDENTIALS = (
+    "no AWS credentials found: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+    "or set AWS_PROFILE (or --profile)"
 )
 
 
@@ -75,6 +88,8 @@ def error_code(exc: BaseException) -> str:
 
 def classify(exc: BaseException) -> ErrorKind:
     """Map any exception raised by a botocore call to what the caller should do about it."""
+    if isinstance(exc, AwsError):  # already classified where it arose (e.g. AssumeRole)
+        return next((k for k in ErrorKind if k.value == exc.kind), ErrorKind.FATAL)
     if isinstance(exc, ClientError):
         code = error_code(exc)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -104,9 +119,45 @@ def classify(exc: BaseException) -> ErrorKind:
 
 def describe(exc: BaseException) -> str:
     """A one-line, credential-free description of a failed call."""
+    if isinstance(exc, EstateError):
+        return str(exc)
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         op = getattr(exc, "operation_name", "") or "call"
         msg = str(err.get("Message", "")).strip()
         return f"{op}: {err.get('Code', 'Error')}" + (f": {msg}" if msg else "")
     return f"{type(exc).__name__}: {exc}"
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True for a failure to talk to an endpoint at all (refused, timed out, TLS, proxy)."""
+    return isinstance(exc, BotoConnectionError | HTTPClientError)
+
+
+def as_estate_error(
+    exc: BaseException, *, endpoint_url: str | None = None, doing: str = ""
+) -> EstateError:
+    """The one-line EstateError for a botocore exception nobody handled: an unreachable
+    endpoint (exit 2 when it is the configured one, else 1), missing credentials, a refused
+    call. `doing` says what was under way ("assuming role ARN"), `endpoint_url` the configured
+    endpoint, if any."""
+    prefix = f"{doing}: " if doing else ""
+    if is_unreachable(exc):
+        kwargs = getattr(exc, "kwargs", {})
+        where = kwargs.get("endpoint_url") or kwargs.get("proxy_url") or "AWS"
+        target = f"endpoint_url {endpoint_url}" if endpoint_url else where
+        return EndpointError(
+            f"{prefix}cannot reach {target}: {_reason(exc)}", configured=bool(endpoint_url)
+        )
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError):
+        return AwsError(f"{prefix}{NO_CREDENTIALS} ({exc})", kind=ErrorKind.DENIED)
+    if isinstance(exc, NoRegionError):
+        return InputError(f"{prefix}no AWS region: set AWS_DEFAULT_REGION (e.g. us-east-1)")
+    if isinstance(exc, ClientError | BotoCoreError):
+        return AwsError(f"{prefix}{describe(exc)}", kind=classify(exc), code=error_code(exc))
+    raise TypeError(f"not a botocore exception: {type(exc).__name__}")
+
+
+def _reason(exc: BaseException) -> str:
+    """botocore's own sentence, without the urllib3 chain it sometimes appends."""
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+import functools
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
+
+import botocore.loaders
 
 from estate.inventory.normalize import partition_for
 
@@ -27,3 +31,29 @@ def discover_regions(session: Any) -> list[str]:
     """The enabled regions of the session's account. Does I/O (EC2 DescribeRegions)."""
     answer = session.call("ec2", "us-east-1", "DescribeRegions", AllRegions=True)
     return enabled_regions(answer.get("Regions", []))
+
+
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region of every partition in the installed botocore's endpoint data. Reads it."""
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return frozenset(r for p in endpoints.get("partitions", []) for r in p.get("regions", {}))
+
+
+def unknown_regions(
+    regions: Iterable[str], allowed: Collection[str] = (), known: Collection[str] | None = None
+) -> list[str]:
+    """One message per region that is neither known (default: botocore's) nor `allowed`,
+    naming the closest real ones. Pure but for the default `known`."""
+    known = known_regions() if known is None else known
+    messages = []
+    for region in regions:
+        if region in known or region in allowed:
+            continue
+        close = difflib.get_close_matches(region, sorted(known), n=3, cutoff=0.6)
+        hint = f"closest: {', '.join(close)}; " if close else ""
+        messages.append(
+            f"{region!r} is not a region this botocore knows ({hint}one newer than botocore "
+            f"can be allowed with allow_regions: [{region}] or ESTATE_ALLOW_REGIONS={region})"
+        )
+    return messages

@@ -18,12 +18,12 @@ from botocore.config import Config as BotoConfig
 from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
-from estate.aws.errors import ErrorKind, classify, describe
+from estate.aws.errors import ErrorKind, as_estate_error, classify, describe
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.aws.stats import CallStats
 from estate.aws.timestamps import read_timestamps_quickly
 from estate.engine.ratelimit import BucketKey, Limiter, category_of
-from estate.errors import AwsError, EndpointError, EstateError, InputError
+from estate.errors import AwsError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -239,9 +239,9 @@ class SessionFactory:
             try:
                 self._caller = sts.get_caller_identity()["Account"]
             except ClientError as exc:
-                raise AwsError(f"cannot identify the base credentials: {describe(exc)}") from exc
+                raise AwsError(f"cannot identify the base credentials: {describe(exc)}") from None
             except BotoCoreError as exc:
-                raise _connection_error(exc, self.settings.endpoint_url) from exc
+                raise as_estate_error(exc, endpoint_url=self.settings.endpoint_url) from None
         return self._caller
 
     def _default_region(self) -> str:
@@ -294,9 +294,15 @@ class SessionFactory:
             self._base,
             region_name=self._default_region(),
             endpoint_url=self.settings.endpoint_url,
+            # A few quick attempts: an STS that does not answer is reported, not waited out.
+            config=BotoConfig(
+                retries={"mode": "standard", "total_max_attempts": 2},
+                connect_timeout=self.settings.connect_timeout,
+            ),
         )
         cache: dict[str, Any] = {}
-        fetcher = AssumeRoleCredentialFetcher(
+        fetcher = _RoleFetcher(
+            endpoint_url=self.settings.endpoint_url,
             client_creator=client_creator,
             source_credentials=self._base.get_credentials(),
             role_arn=role_arn,
@@ -320,7 +326,19 @@ def _create_sts_client(base: botocore.session.Session, service: str, **kwargs: A
     return base.create_client(service, **kwargs)
 
 
-def _connection_error(exc: BaseException, endpoint_url: str | None) -> EstateError:
-    if endpoint_url:
-        return EndpointError(f"cannot reach endpoint_url {endpoint_url}: {exc}")
-    return AwsError(f"cannot reach AWS: {exc}", kind=classify(exc))
+class _RoleFetcher(AssumeRoleCredentialFetcher):
+    """AssumeRole whose unreachable endpoint names the role: botocore raises it from inside
+    whatever call first needed credentials, which would retry it as its own, at length."""
+
+    def __init__(self, *, endpoint_url: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.endpoint_url = endpoint_url
+        self.role_arn: str = kwargs["role_arn"]
+
+    def fetch_credentials(self) -> dict[str, Any]:
+        try:
+            return super().fetch_credentials()  # type: ignore[no-any-return]
+        except BotoCoreError as exc:  # a refusal (ClientError) stays one, for the classifier
+            raise as_estate_error(
+                exc, endpoint_url=self.endpoint_url, doing=f"assuming role {self.role_arn}"
+            ) from None

@@ -13,6 +13,8 @@ from estate.cli.options import (
     LogConfigOpt,
     ProfileOpt,
     VerboseOpt,
+    check_accounts,
+    check_regions,
     open_store,
     prepare,
     session_factory,
@@ -57,7 +59,10 @@ def collect(
     db = open_store(cfg)
     factory = session_factory(cfg, profile)
     request = CollectRequest(
-        accounts=_split(accounts), regions=_split(regions), types=_split(types), resume=resume
+        accounts=check_accounts(_split(accounts)),
+        regions=check_regions(_split(regions), cfg, "--regions"),
+        types=_split(types),
+        resume=resume,
     )
     with CollectProgress(render_stderr()) as progress:
         if cfg.executor == "celery":

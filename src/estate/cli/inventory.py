@@ -9,7 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from estate.cli.options import ConfigOpt, Format, FormatOpt, open_store, prepare
+from estate.cli.options import (
+    AccountsOpt,
+    ConfigOpt,
+    Format,
+    FormatOpt,
+    MissingTagOpt,
+    RegionsOpt,
+    check_regions,
+    open_store,
+    prepare,
+)
 from estate.cli.render import render, styled
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
@@ -47,12 +57,12 @@ def parse_tag(text: str, option: str = "--tag") -> tuple[str, str | None]:
 
 def ls(
     type_: Annotated[str | None, typer.Argument(metavar="TYPE", help="e.g. ec2:instance")] = None,
-    account: Annotated[list[str] | None, typer.Option("--account", help="Account id.")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="Region.")] = None,
+    account: AccountsOpt = None,
+    region: RegionsOpt = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE, or KEY.")] = None,
-    missing_tag: Annotated[list[str] | None, typer.Option("--missing-tag", help="KEY.")] = None,
+    missing_tag: MissingTagOpt = None,
     deleted: Annotated[bool, typer.Option("--deleted", help="Deleted resources only.")] = False,
-    limit: Annotated[int | None, typer.Option(help="At most N resources.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most N resources.")] = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -63,7 +73,7 @@ def ls(
     selection = queries.Selection(
         types=[type_] if type_ else [],
         accounts=account or [],
-        regions=region or [],
+        regions=check_regions(region or [], cfg),
         tags=dict(parse_tag(t) for t in tag or []),
         missing_tags=missing_tag or [],
         deleted=deleted,
@@ -200,7 +210,7 @@ def _parse_since(text: str) -> dt.datetime:
 
 
 def runs(
-    limit: Annotated[int, typer.Option(help="The newest N runs.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="The newest N runs.")] = 20,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:

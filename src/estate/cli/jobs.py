@@ -36,7 +36,7 @@ JOB_TABLE = {
 
 
 def jobs(
-    limit: Annotated[int, typer.Option(help="The newest N jobs.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="The newest N jobs.")] = 20,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
@@ -75,10 +75,12 @@ def resume(
     if row.status == "ok":
         raise InputError(f"job {row.id} is already complete ({row.title})")
     fn = runner(row.kind)
+    factory = session_factory(cfg, profile)
+    factory.caller_account()  # an unreachable AWS is one line now, not a failure per item
     ctx = JobContext(
         config=cfg,
         db=db,
-        factory=session_factory(cfg, profile),
+        factory=factory,
         out=render_stdout(),
         err=render_stderr(),
         options={"yes": yes},

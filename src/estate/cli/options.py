@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 
+from estate.aws.regions import unknown_regions
 from estate.aws.retry import RetryPolicy
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.aws.stats import CallStats
 from estate.commands import use_config
-from estate.config import Config, load_config
+from estate.config import ACCOUNT_ID_RE, REGION_RE, Config, load_config
 from estate.engine.ratelimit import Limiter, RateLimiter
-from estate.errors import ConfigError
+from estate.errors import ConfigError, InputError
 from estate.logsetup import setup_logging
 from estate.store.database import Database
 
@@ -47,6 +48,49 @@ VerboseOpt = Annotated[
 LogConfigOpt = Annotated[
     Path | None, typer.Option("--log-config", help="Logging YAML (dictConfig); also LOG_CFG.")
 ]
+
+
+def _account_ids(values: list[str] | None) -> list[str] | None:
+    for value in values or []:
+        if not ACCOUNT_ID_RE.match(value):
+            raise typer.BadParameter(f"{value!r} is not an AWS account id (12 digits)")
+    return values
+
+
+def _tag_keys(values: list[str] | None) -> list[str] | None:
+    for value in values or []:
+        if not value.strip():
+            raise typer.BadParameter("a tag key cannot be empty")
+    return values
+
+
+AccountsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--account", help="Account id, 12 digits (repeatable).", callback=_account_ids),
+]
+RegionsOpt = Annotated[list[str] | None, typer.Option("--region", help="Region (repeatable).")]
+MissingTagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--missing-tag", help="KEY (repeatable).", callback=_tag_keys),
+]
+
+
+def check_regions(regions: list[str], config: Config, option: str = "--region") -> list[str]:
+    """InputError unless every region is one botocore knows or the config allows."""
+    for region in regions:
+        if not REGION_RE.match(region):
+            raise InputError(f"{option} {region!r}: not an AWS region name")
+    problems = unknown_regions(regions, config.allow_regions)
+    if problems:
+        raise InputError(f"{option}: " + "; ".join(problems))
+    return regions
+
+
+def check_accounts(accounts: list[str], option: str = "--accounts") -> list[str]:
+    for account in accounts:
+        if not ACCOUNT_ID_RE.match(account):
+            raise InputError(f"{option} {account!r}: not an AWS account id (12 digits)")
+    return accounts
 
 
 def prepare(config_path: Path | None, verbose: int = 0, log_config: Path | None = None) -> Config:

@@ -25,13 +25,14 @@ from estate.cli.options import (
     LogConfigOpt,
     ProfileOpt,
     VerboseOpt,
+    check_regions,
     open_store,
     prepare,
 )
 from estate.cli.render import render, styled
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
-from estate.config import REGION_RE, Config
+from estate.config import Config
 from estate.engine.ratelimit import RateLimiter
 from estate.errors import InputError
 from estate.s3copy.copier import create_copy_job, run_copy
@@ -176,8 +177,8 @@ def copy(
     cfg = prepare(config, verbose, log_config)
     source = parse_s3_url(src, what="source", legacy_ok=True)
     destination = parse_s3_url(dst, what="destination")
-    if dest_region is not None and not REGION_RE.match(dest_region):
-        raise InputError(f"--dest-region: not an AWS region name: {dest_region!r}")
+    if dest_region is not None:
+        check_regions([dest_region], cfg, "--dest-region")
     options = CopyOptions(
         multipart_threshold=_size(multipart_threshold, "--multipart-threshold"),
         part_size=_size(part_size, "--part-size"),

@@ -26,12 +26,16 @@ from estate.actions.tagplan import (
 from estate.aws.sessions import SessionFactory
 from estate.cli.inventory import parse_tag
 from estate.cli.options import (
+    AccountsOpt,
     ConfigOpt,
     Format,
     FormatOpt,
     LogConfigOpt,
+    MissingTagOpt,
     ProfileOpt,
+    RegionsOpt,
     VerboseOpt,
+    check_regions,
     open_store,
     prepare,
     session_factory,
@@ -62,10 +66,10 @@ def tag(
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help="KEY to remove (repeatable).")
     ] = None,
-    account: Annotated[list[str] | None, typer.Option("--account", help="Account id.")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="Region.")] = None,
+    account: AccountsOpt = None,
+    region: RegionsOpt = None,
     tag_: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE, or KEY.")] = None,
-    missing_tag: Annotated[list[str] | None, typer.Option("--missing-tag", help="KEY.")] = None,
+    missing_tag: MissingTagOpt = None,
     live: Annotated[
         bool,
         typer.Option("--live", help="Collect the selection's types, accounts and regions first."),
@@ -99,7 +103,7 @@ def tag(
     selection = queries.Selection(
         types=[type_] if type_ else [],
         accounts=account or [],
-        regions=region or [],
+        regions=check_regions(region or [], cfg),
         tags=filters,
         missing_tags=missing_tag or [],
     )

@@ -116,7 +116,9 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise EndpointError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
+            raise EndpointError(
+                f"cannot start the emulator on {host}:{port}: {exc}", configured=True
+            ) from exc
 
 
 def wait_until_ready(
@@ -137,7 +139,9 @@ def wait_until_ready(
         if error is None:
             return
         if clock() >= deadline:
-            raise EndpointError(f"no answer from {endpoint_url} within {timeout:g} s: {error}")
+            raise EndpointError(
+                f"no answer from {endpoint_url} within {timeout:g} s: {error}", configured=True
+            )
         sleep(0.1)
 
 

@@ -14,9 +14,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from estate.errors import StoreError
+from estate.errors import StoreError, StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,7 +36,41 @@ def redact(url: str) -> str:
         return url
 
 
-def create_store_engine(url: str) -> Engine:
+# SQLSTATE classes the world causes: connection (08), resources such as a full disk (53),
+# the server going away (57), lock not available (55P03), and rights (42501).
+_WORLD_SQLSTATES = ("08", "53", "57", "55P03", "42501", "25006")
+
+
+def store_error(exc: BaseException, url: str) -> StoreUnavailable | None:
+    """A StoreUnavailable naming the store when `exc` is the world refusing it (read-only or
+    immutable file, full disk, missing rights, a lock past its timeout, no server), else None:
+    anything else is a bug and keeps its traceback."""
+    if isinstance(exc, PoolTimeout):
+        return StoreUnavailable(f"store {redact(url)}: no free connection ({exc})")
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    sqlstate = str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "")
+    world = isinstance(exc, OperationalError) or sqlstate.startswith(_WORLD_SQLSTATES)
+    if not world and not exc.connection_invalidated:
+        return None
+    reason = (str(orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StoreUnavailable(f"store {redact(url)}: {_verb(reason)} ({reason})")
+
+
+def _verb(reason: str) -> str:
+    text = reason.lower()
+    if "lock" in text:
+        return "locked by another process past the timeout"
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return "cannot be written"
+    if "full" in text or "no space" in text:
+        return "cannot be written, the disk is full"
+    return "cannot be used"
+
+
+def create_store_engine(url: str, lock_timeout: float = 60.0) -> Engine:
+    """An engine for `url`; SQLite waits `lock_timeout` seconds for another writer's lock."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -41,7 +82,7 @@ def create_store_engine(url: str) -> Engine:
             parent = Path(database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"store {redact(url)}: directory {parent} does not exist")
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 60}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
     try:
@@ -106,28 +147,42 @@ class Database:
     """An engine plus a write lock: SQLite takes one writer at a time, so threads queue here
     instead of failing with 'database is locked'."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout: float = 60.0) -> None:
         self.url = url
-        self.engine = create_store_engine(url)
+        self.engine = create_store_engine(url, lock_timeout)
         self._write_lock: threading.RLock | None = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
         try:
             migrate(self.engine)
         except SQLAlchemyError as exc:
+            unavailable = store_error(exc, url)
+            if unavailable is not None:
+                raise unavailable from None
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise StoreError(f"store {redact(url)}: cannot open ({reason})") from None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         lock = self._write_lock or contextlib.nullcontext()
-        with lock, self.engine.begin() as conn:
+        with self._classified(), lock, self.engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._classified(), self.engine.connect() as conn:
             yield conn
+
+    @contextlib.contextmanager
+    def _classified(self) -> Iterator[None]:
+        """Every statement runs here: the world's refusals become one StoreUnavailable."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            unavailable = store_error(exc, self.url)
+            if unavailable is None:
+                raise
+            raise unavailable from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -151,9 +151,9 @@ def test_iam_policy_lists_exactly_the_read_actions(
     assert not any(a.split(":")[1].startswith(("Put", "Create", "Delete", "Tag")) for a in actions)
 
 
-def one_line_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+def one_line_error(capsys: pytest.CaptureFixture[str], *args: str, exit_code: int = 2) -> str:
     code, out, err = run(capsys, *args)
-    assert code == 2, (out, err)
+    assert code == exit_code, (out, err)
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
