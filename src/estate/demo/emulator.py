@@ -77,10 +77,11 @@ class Emulator:
         if server is not None:
             server.stop()
 
-    def reset(self) -> None:
-        """Forget every resource in every account (moto's reset API). Does I/O."""
+    def reset(self, timeout: float = 60) -> None:
+        """Forget every resource in every account (moto's reset API). Does I/O. It walks every
+        backend moto has loaded: seconds on a busy machine, hence the generous timeout."""
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
-        with _DIRECT.open(request, timeout=10) as response:
+        with _DIRECT.open(request, timeout=timeout) as response:
             response.read()
 
     def __enter__(self) -> Emulator:
