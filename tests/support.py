@@ -17,3 +17,14 @@ def session_in(account_id: str) -> boto3.Session:
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
     )
+
+
+def estate_program() -> str:
+    """How estate names itself in the commands it prints from this test process: `estate`
+    when PATH finds this install, else its absolute path."""
+    import shutil
+    import sys
+
+    from estate.commands import estate_command
+
+    return estate_command(shutil.which("estate"), sys.executable)

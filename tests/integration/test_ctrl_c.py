@@ -29,6 +29,9 @@ from tests.integration.test_workers import Workers
 from tests.sim.estate_gen import CREDENTIALS
 from tests.sim.proxy import FaultProxy, Faults
 from tests.sim.tagcount import TagCounter
+from tests.support import estate_program
+
+PROGRAM = re.escape(estate_program())  # `estate`, or its path when not on PATH
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +131,7 @@ def test_ctrl_c_during_collect_then_collect_resume_finishes_the_run(
     line = the_line(err)
     found = re.fullmatch(
         r"estate: interrupted: run 1 saved (\d+) of 16 shards; "
-        rf"continue with: estate collect --resume 1 -c {re.escape(str(config))}",
+        rf"continue with: {PROGRAM} collect --resume 1 -c {re.escape(str(config))}",
         line,
     )
     assert found, line
@@ -193,7 +196,7 @@ def test_ctrl_c_during_tag_apply_and_resume_then_resume_tags_each_once(
         line = the_line(err)
         found = re.fullmatch(
             r"estate: interrupted: job 1 saved (\d+) of 48 items; "
-            rf"continue with: estate resume 1 -c {re.escape(str(config))}",
+            rf"continue with: {PROGRAM} resume 1 -c {re.escape(str(config))}",
             line,
         )
         assert found, line
@@ -214,7 +217,8 @@ def test_ctrl_c_during_tag_apply_and_resume_then_resume_tags_each_once(
         )
         assert code == 130
         assert re.fullmatch(
-            r"estate: interrupted: job 1 saved \d+ of 48 items; continue with: estate resume 1.*",
+            r"estate: interrupted: job 1 saved \d+ of 48 items; "
+            rf"continue with: {PROGRAM} resume 1.*",
             the_line(err),
         )
 
@@ -264,7 +268,7 @@ def test_ctrl_c_during_s3_copy_then_resume_copies_each_object_once(
 
     assert code == 130
     found = re.fullmatch(
-        r"estate: interrupted: job 1 saved (\d+) of 60 items; continue with: estate resume 1",
+        rf"estate: interrupted: job 1 saved (\d+) of 60 items; continue with: {PROGRAM} resume 1",
         the_line(err),
     )
     assert found, err
@@ -321,7 +325,7 @@ def test_ctrl_c_to_a_follower_and_a_worker_leaves_the_run_to_finish_elsewhere(
         assert code == 130
         assert re.fullmatch(
             r"estate: interrupted: run 1 saved \d+ of 16 shards; the rest stays queued for the "
-            rf"workers; continue with: estate collect --resume 1 -c {re.escape(str(config))}",
+            rf"workers; continue with: {PROGRAM} collect --resume 1 -c {re.escape(str(config))}",
             the_line(err),
         )
 
@@ -334,7 +338,7 @@ def test_ctrl_c_to_a_follower_and_a_worker_leaves_the_run_to_finish_elsewhere(
         found = re.fullmatch(
             r"estate: interrupted: worker (\S+) finished (\d+) shards and 0 job groups and holds "
             r"no claim; the messages it had not begun go back to the queue; "
-            rf"continue with: estate worker -c {re.escape(str(config))}",
+            rf"continue with: {PROGRAM} worker -c {re.escape(str(config))}",
             the_line(log),
         )
         assert found, log

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from estate.cli.render import stdout as render_stdout
 from estate.cli.render import styled
+from estate.commands import estate_command
 from estate.demo.emulator import EMULATOR_CREDENTIALS, EMULATOR_REGION, Emulator
 from estate.demo.sample import ExpectedChange, apply_sample_changes, build_sample_organization
 from estate.store import queries
@@ -183,18 +184,6 @@ def _check(console: Console, config: Path, expected: list[ExpectedChange]) -> bo
     for kind, arn in sorted(extra):
         console.print(styled(("✗ unexpected", "red"), f" {kind} {arn}"))
     return False
-
-
-def estate_command(on_path: str | None, executable: str) -> str:
-    """How printed hints name estate: `estate` when the shell finds this very one, else its
-    absolute path beside the running Python (a .venv/bin/ not on PATH, as after `make demo`),
-    which still works after `cd`."""
-    beside = Path(executable).parent / "estate"
-    if on_path and Path(on_path).resolve() == beside.resolve():
-        return "estate"
-    if beside.exists():
-        return shlex.quote(str(beside.absolute()))
-    return f"{shlex.quote(executable)} -m estate"
 
 
 def emulator_exports() -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from estate.store.database import Database
 from estate.store.jobs import NewItem, create_job, load_items, mark_items
+from tests.support import estate_program
 from tests.unit.cli.test_cli import run, write_config
 
 
@@ -51,10 +52,13 @@ def test_an_interrupted_command_names_what_is_saved_and_the_exact_command() -> N
     stopped = Interrupted("run 7 saved 12 of 48 shards", ("collect", "--resume", "7"))
     use_config(None)
     assert _interrupted_line(stopped) == (
-        "estate: interrupted: run 7 saved 12 of 48 shards; continue with: estate collect --resume 7"
+        "estate: interrupted: run 7 saved 12 of 48 shards; "
+        f"continue with: {estate_program()} collect --resume 7"
     )
     use_config(Path("my estate.yaml"))
-    assert _interrupted_line(stopped).endswith("estate collect --resume 7 -c 'my estate.yaml'")
+    assert _interrupted_line(stopped).endswith(
+        f"{estate_program()} collect --resume 7 -c 'my estate.yaml'"
+    )
     use_config(None)
     assert _interrupted_line(Interrupted("worker w finished 3 shards")) == (
         "estate: interrupted: worker w finished 3 shards"

@@ -10,6 +10,7 @@ import pytest
 
 from estate.commands import use_config
 from estate.distributed.watch import WorkerWatch
+from tests.support import estate_program
 
 
 class Clock:
@@ -41,7 +42,7 @@ def test_no_worker_is_said_after_a_while_then_every_few_minutes(config_in_use: P
     watch.check(progress=3)
     assert said == [
         "no estate worker is running: the shards wait for one; "
-        "start one with: estate worker -c /srv/estate.yaml"
+        f"start one with: {estate_program()} worker -c /srv/estate.yaml"
     ]
     clock.now += 299
     watch.check(progress=3)

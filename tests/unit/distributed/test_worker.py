@@ -25,7 +25,7 @@ from estate.store.database import Database
 from estate.store.runs import claim_shard, load_run, load_shards, save_page
 from estate.store.schema import resources, workers
 from estate.store.timeutil import utcnow
-from tests.support import session_in
+from tests.support import estate_program, session_in
 
 TYPES = ["s3:bucket", "sns:topic", "sqs:queue"]  # no EC2: moto takes 0.5 s per EC2 region
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -326,7 +326,8 @@ def test_following_a_run_no_worker_takes_says_so_then_again_and_ctrl_c_leaves_it
 
     said = [n for n in notes if n.startswith("no estate worker is running")]
     assert said[0] == (
-        "no estate worker is running: the shards wait for one; start one with: estate worker"
+        "no estate worker is running: the shards wait for one; "
+        f"start one with: {estate_program()} worker"
     )
     first = config.heartbeat + remote.stale_after  # the first look is a heartbeat in
     assert len(said) == 1 + int((1200 - first) // 300)  # then every 5 minutes

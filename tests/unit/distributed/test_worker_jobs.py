@@ -26,6 +26,7 @@ from estate.store.database import Database
 from estate.store.jobs import JobRow, NewItem
 from estate.store.schema import job_groups, workers
 from estate.store.timeutil import utcnow
+from tests.support import estate_program
 from tests.unit.distributed.test_worker import Messages
 
 GROUPS = ("a/eu-west-1/ec2", "b/eu-west-1/ec2", "c/us-east-1/sqs")
@@ -346,6 +347,7 @@ def test_following_a_job_no_worker_takes_says_so_then_again_and_ctrl_c_leaves_it
     stale = follower.stale_after
     assert len(said) == 1 + int((1200 - stale) // 300)  # once, then every 5 minutes
     assert said[0] == (
-        f"no estate worker is running: job {job.id} waits for one; start one with: estate worker"
+        f"no estate worker is running: job {job.id} waits for one; "
+        f"start one with: {estate_program()} worker"
     )
     assert store_jobs.load_job(db, job.id).status == "running"  # resumable, still queued
