@@ -49,6 +49,8 @@ def test_a_removed_field_is_modified_even_across_versions() -> None:
 
     assert kind(old, new, OLD_SDK, NEW_SDK) == MODIFIED
     assert kind(old, INSTANCE, None, NEW_SDK) == MODIFIED
+    # A null that disappears is a removed field too, though old and new both read as null.
+    assert kind({**INSTANCE, "Platform": None}, new, OLD_SDK, NEW_SDK) == MODIFIED
 
 
 def test_a_changed_value_is_modified_even_across_versions() -> None:
