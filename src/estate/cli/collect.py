@@ -102,7 +102,7 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
             f" in {f['seconds']:.1f} s — "
             f"{f['shards_total']} shards ({f['shards_ok']} ok, {f['shards_failed']} failed), "
             f"{f['resources']:,} resources; changes: {f['created']} created, "
-            f"{f['modified']} modified, {f['deleted']} deleted; "
+            f"{f['modified']} modified, {f['deleted']} deleted{_refreshed(f)}; "
             f"{f['api_calls']:,} API calls, {f['throttles']} throttled, {f['retries']} retried",
         )
     )
@@ -113,6 +113,9 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
         console.print(
             f"  [yellow]{incomplete}[/] (estate ls --format json shows which)", highlight=False
         )
+    skipped = describe_skipped(f.get("unusable", 0), f.get("foreign", 0))
+    if skipped:
+        console.print(f"  {skipped}", highlight=False)
     for key, error in sorted(summary.failures)[:most]:
         console.print(styled("  ", ("failed", "red"), f" {key}: {error}"))
     if len(summary.failures) > most:
@@ -125,3 +128,18 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
             f"  Nothing owned by a failed shard was changed. Retry with: "
             f"estate collect --resume {summary.run_id}"
         )
+
+
+def _refreshed(figures: dict) -> str:
+    n = figures.get("refreshed", 0)
+    return f", {n} refreshed (fields a newer botocore added)" if n else ""
+
+
+def describe_skipped(unusable: int, foreign: int) -> str:
+    """'2 items skipped: no id or ARN; 5 shared by other accounts', or '' when neither; pure."""
+    parts = []
+    if unusable:
+        parts.append(f"{unusable} item{'s' if unusable != 1 else ''} skipped: no id or ARN")
+    if foreign:
+        parts.append(f"{foreign} shared by other accounts (recorded under their owners)")
+    return "; ".join(parts)

@@ -25,6 +25,7 @@ from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.errors import InputError
 from estate.inventory.arns import check_arn
+from estate.inventory.diff import REFRESHED
 from estate.resources.registry import get_spec
 from estate.store import queries
 from estate.store.database import Database
@@ -36,8 +37,8 @@ RESOURCE_COLUMNS = ("type", "account", "region", "id", "name", "tags", "last_see
 CHANGE_COLUMNS = ("run", "at", "change", "type", "account", "region", "arn", "fields")
 RUN_COLUMNS = (
     "run", "status", "started_at", "duration_s", "resumes", "shards_ok", "shards_failed",
-    "resources", "incomplete", "created", "modified", "deleted", "api_calls", "throttles",
-    "retries",
+    "resources", "incomplete", "unusable", "foreign", "created", "modified", "deleted",
+    "refreshed", "api_calls", "throttles", "retries",
 )  # fmt: skip
 RUN_TABLE = {
     "run": "run", "status": "status", "started_at": "started", "duration_s": "secs",
@@ -45,6 +46,25 @@ RUN_TABLE = {
     "incomplete": "incomplete", "created": "+", "modified": "~", "deleted": "-",
     "api_calls": "calls", "throttles": "throttled", "retries": "retries",
 }  # fmt: skip
+# Table columns shown only when a listed run has a figure in them.
+RUN_TABLE_IF_ANY = {"unusable": "skipped", "foreign": "shared", "refreshed": "refreshed"}
+CHANGE_KINDS = (*queries.SHOWN_CHANGES, REFRESHED)
+ChangeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--change",
+        help="created|modified|deleted|refreshed (refreshed: fields only a newer botocore "
+        "added; shown only when asked).",
+    ),
+]
+
+
+def check_change_kinds(kinds: list[str] | None) -> list[str]:
+    """The kinds asked for (none: every kind but refreshed); InputError on another word."""
+    for kind in kinds or []:
+        if kind not in CHANGE_KINDS:
+            raise InputError(f"--change {kind!r}: expected one of {', '.join(CHANGE_KINDS)}")
+    return list(kinds or queries.SHOWN_CHANGES)
 
 
 def parse_tag(text: str, option: str = "--tag") -> tuple[str, str | None]:
@@ -137,12 +157,14 @@ def show(
 
 def history(
     arn: ArnArg,
+    change: ChangeOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """The changes of one resource over time, with field-level diffs."""
+    kinds = check_change_kinds(change)
     db = _store_for(arn, config)
-    events = queries.load_history(db, arn)
+    events = queries.load_history(db, arn, kinds=kinds)
     if not events and queries.load_resource(db, arn) is None:
         raise InputError(f"{arn}: not in the inventory")
     if not events:
@@ -173,18 +195,14 @@ def _short(value: Any, width: int = 80) -> str:
 def changes(
     run: Annotated[str | None, typer.Option(help="A run id, or 'last' (the default).")] = None,
     since: Annotated[str | None, typer.Option(help="ISO date/time, e.g. 2026-11-01.")] = None,
-    change: Annotated[
-        list[str] | None, typer.Option("--change", help="created|modified|deleted")
-    ] = None,
+    change: ChangeOpt = None,
     type_: Annotated[list[str] | None, typer.Option("--type", help="Only this type.")] = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
 ) -> None:
     """What was created, modified or deleted (the last run's, unless --run or --since)."""
     cfg = prepare(config)
-    for kind in change or []:
-        if kind not in ("created", "modified", "deleted"):
-            raise InputError(f"--change {kind!r}: expected created, modified or deleted")
+    kinds = check_change_kinds(change)
     for name in type_ or []:
         get_spec(name)
     when = _parse_since(since) if since else None
@@ -192,9 +210,7 @@ def changes(
     run_id = None
     if when is None:
         run_id = load_run(db, run)["run"]
-    records = queries.load_changes(
-        db, run_id=run_id, since=when, kinds=change or [], types=type_ or []
-    )
+    records = queries.load_changes(db, run_id=run_id, since=when, kinds=kinds, types=type_ or [])
     if not render(render_stdout(), records, fmt, CHANGE_COLUMNS):
         filters = [f"run {run_id}" if run_id is not None else f"since {since}"]
         filters += [f"change {k}" for k in change or []] + [f"type {t}" for t in type_ or []]
@@ -221,14 +237,18 @@ def runs(
     if not records:
         render_stderr().print("no runs yet: estate collect starts one")
     if fmt == Format.table:
+        table = dict(RUN_TABLE)
+        for key, title in RUN_TABLE_IF_ANY.items():
+            if any(r.get(key) for r in records):
+                table[key] = title
         rows = [
             {
-                RUN_TABLE[k]: (v[:19].replace("T", " ") if k == "started_at" and v else v)
+                table[k]: (v[:19].replace("T", " ") if k == "started_at" and v else v)
                 for k, v in r.items()
-                if k in RUN_TABLE
+                if k in table
             }
             for r in records
         ]
-        render(render_stdout(), rows, fmt, list(RUN_TABLE.values()))
+        render(render_stdout(), rows, fmt, list(table.values()))
         return
     render(render_stdout(), records, fmt, RUN_COLUMNS)

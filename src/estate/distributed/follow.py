@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 FINISHED = ("ok", "failed")
 FIGURES = (
     "shards_total", "shards_ok", "shards_failed", "resources", "created", "modified", "deleted",
-    *CALL_FIGURES, "seconds",
+    "refreshed", "unusable", "foreign", *CALL_FIGURES, "seconds",
 )  # fmt: skip
 
 

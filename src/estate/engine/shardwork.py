@@ -127,7 +127,13 @@ class ShardWork:
                 unusable += len(found.unusable)
                 foreign += len(found.foreign)
                 store_runs.save_page(
-                    self.db, shard.id, found.records, page.next_token, claim=shard.attempts
+                    self.db,
+                    shard.id,
+                    found.records,
+                    page.next_token,
+                    claim=shard.attempts,
+                    unusable=len(found.unusable),
+                    foreign=len(found.foreign),
                 )
         if foreign:
             # TODO(relationships): record the participant's view of a shared resource as an

@@ -1,4 +1,13 @@
-"""Pure: the field-level difference between two states of a resource."""
+"""Pure: the field-level difference between two states of a resource, and its kind.
+
+A newer botocore parses members an older one did not know, so every resource of a type would
+read as modified after an SDK upgrade. A difference made only of fields the older state did not
+have, at any depth (a new key in a nested dict, or in every element of a list of the same
+length, element by element), recorded by a different botocore version, is `refreshed`, not
+`modified`. An unknown older version (None: stored before versions were) counts as different:
+those rows predate the column, and an older SDK is their likeliest story. A removed field or a
+changed value is always `modified`, whatever the versions.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +17,9 @@ from typing import Any
 from estate.inventory.normalize import canonical_json, without_unstable
 
 _MISSING = object()
+
+MODIFIED = "modified"
+REFRESHED = "refreshed"  # only fields a newer botocore added: hidden from changes by default
 
 
 def diff_states(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -73,3 +85,34 @@ def _item_changes(old: list[Any], new: list[Any]) -> dict[str, list[Any]]:
 def changed_fields(diff: Mapping[str, Any]) -> list[str]:
     """The top-level fields a diff touches."""
     return sorted({path.split(".", 1)[0] for path in diff})
+
+
+def classify_change(
+    diff: Mapping[str, Mapping[str, Any]], old_version: str | None, new_version: str | None
+) -> str:
+    """`refreshed` when every entry of a non-empty diff only adds fields and the botocore
+    versions differ (an unknown old version is different), else `modified`."""
+    if not diff or (old_version is not None and old_version == new_version):
+        return MODIFIED
+    return REFRESHED if all(_only_added(entry) for entry in diff.values()) else MODIFIED
+
+
+def _only_added(entry: Mapping[str, Any]) -> bool:
+    if entry.get("removed"):
+        return False
+    if entry.get("added"):
+        return True
+    return only_adds(entry["old"], entry["new"])
+
+
+def only_adds(old: Any, new: Any) -> bool:
+    """True when `new` is `old` with keys added somewhere, nothing removed or changed.
+
+    Lists are compared element by element in their order: a list whose elements moved (a new
+    member can change the canonical sort of an unordered list) reads as modified, the safe side.
+    """
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return all(key in new and only_adds(value, new[key]) for key, value in old.items())
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(only_adds(a, b) for a, b in zip(old, new, strict=True))
+    return canonical_json(old) == canonical_json(new)

@@ -44,11 +44,13 @@ def run_figures(conn: Connection, run_id: int) -> dict[str, Any]:
             .group_by(shards.c.status)
         ).all()
     )
-    resources = conn.execute(
-        select(func.coalesce(func.sum(shards.c["items"]), 0)).where(
-            shards.c.run_id == run_id, shards.c.status == "ok", shards.c.type != DISCOVERY_TYPE
-        )
-    ).scalar_one()
+    resources, unusable, foreign = conn.execute(
+        select(
+            func.coalesce(func.sum(shards.c["items"]), 0),
+            func.coalesce(func.sum(shards.c.unusable), 0),
+            func.coalesce(func.sum(shards.c.foreign), 0),
+        ).where(shards.c.run_id == run_id, shards.c.status == "ok", shards.c.type != DISCOVERY_TYPE)
+    ).one()
     by_kind: dict[str, int] = dict(
         conn.execute(
             select(changes.c.change, func.count())
@@ -69,9 +71,14 @@ def run_figures(conn: Connection, run_id: int) -> dict[str, Any]:
         "created": by_kind.get("created", 0),
         "modified": by_kind.get("modified", 0),
         "deleted": by_kind.get("deleted", 0),
+        # Differences made only of fields a newer botocore added: not counted as modified.
+        "refreshed": by_kind.get("refreshed", 0),
         # Resources recorded without what a refused per-item call gives, and why.
         "incomplete": incomplete.get("resources", 0),
         "incomplete_calls": incomplete.get("calls", {}),
+        # Listed items that became no record: no id or ARN; owned by another account.
+        "unusable": int(unusable),
+        "foreign": int(foreign),
     }
     calls = dict.fromkeys(CALL_FIGURES, 0)
     for (saved,) in conn.execute(select(run_calls.c.calls).where(run_calls.c.run_id == run_id)):

@@ -3,6 +3,8 @@
 This is the only place resources are marked deleted, and it runs only for a shard that
 completed in full: what the shard owns and did not see this run is gone. A resource staged
 incomplete (a per-item call refused) keeps its stored values for the fields that call gives.
+Each state is stored with the botocore version that merged it, so a difference that only adds
+fields under another version is recorded as `refreshed` (an SDK upgrade), not `modified`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from botocore import __version__ as BOTOCORE_VERSION
 from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from estate.inventory.diff import changed_fields, diff_states
+from estate.inventory.diff import REFRESHED, changed_fields, classify_change, diff_states
 from estate.inventory.incomplete import add_counts, count_incomplete, keep_known
 from estate.store.database import Database
 from estate.store.runs import ShardLost, ShardRow, fence
@@ -32,6 +35,7 @@ class MergeOutcome:
     modified: int = 0
     deleted: int = 0
     incomplete: int = 0  # resources merged with a per-item call refused
+    refreshed: int = 0  # differences only a newer botocore's added fields make
 
 
 def _state(record: dict[str, Any]) -> dict[str, Any]:
@@ -62,10 +66,16 @@ def _change(run_id: int, at: Any, kind: str, rec: dict[str, Any], diff: dict[str
 
 
 def complete_shard(
-    db: Database, shard: ShardRow, now: Callable = utcnow, *, claim: int | None = None
+    db: Database,
+    shard: ShardRow,
+    now: Callable = utcnow,
+    *,
+    claim: int | None = None,
+    botocore_version: str = BOTOCORE_VERSION,
 ) -> MergeOutcome:
     """Merge the shard's staged resources, mark unseen owned resources deleted, mark the shard
-    ok and drop its staging, all in one transaction. Does I/O.
+    ok and drop its staging, all in one transaction. Does I/O. The merging process collected
+    the staged pages, so its `botocore_version` is the one that parsed them.
 
     With `claim`, the shard's row is locked first and must still be running under that claim,
     else ShardLost and nothing changes: two processes never merge one shard."""
@@ -77,7 +87,7 @@ def complete_shard(
             ).rowcount
             if not held:
                 raise ShardLost(f"shard {shard.key}: claimed by another process")
-        seen, created, modified, incomplete = _merge_staged(conn, shard, at)
+        merged = _merge_staged(conn, shard, at, botocore_version)
         deleted = _mark_deleted(conn, shard, at)
         conn.execute(delete(staged).where(staged.c.shard_id == shard.id))
         conn.execute(
@@ -88,24 +98,40 @@ def complete_shard(
                 finished_at=at,
                 page_token=None,
                 error=None,
-                items=seen,
-                incomplete=incomplete,
+                items=merged.resources,
+                incomplete=merged.incomplete_calls,
             )
         )
-    count = incomplete["resources"] if incomplete else 0
-    return MergeOutcome(seen, created, modified, deleted, count)
+    return MergeOutcome(
+        merged.resources,
+        merged.created,
+        merged.modified,
+        deleted,
+        merged.incomplete,
+        merged.refreshed,
+    )
 
 
 def _known(row: Any) -> dict[str, Any]:
     return {"name": row.name, "region": row.region, "tags": row.tags, "config": row.config}
 
 
-def _merge_staged(
-    conn: Connection, shard: ShardRow, at: Any
-) -> tuple[int, int, int, dict[str, Any] | None]:
-    """Merge the staged records in batches: (seen, created, modified, incomplete count)."""
-    seen = created = modified = 0
-    incomplete: dict[str, Any] | None = None
+@dataclass
+class _Merged:
+    resources: int = 0
+    created: int = 0
+    modified: int = 0
+    refreshed: int = 0
+    incomplete_calls: dict[str, Any] | None = None  # count_incomplete's count, None if none
+
+    @property
+    def incomplete(self) -> int:
+        return self.incomplete_calls["resources"] if self.incomplete_calls else 0
+
+
+def _merge_staged(conn: Connection, shard: ShardRow, at: Any, botocore_version: str) -> _Merged:
+    """Merge the staged records in batches, counting what happened to them."""
+    merged = _Merged()
     last_arn = ""
     while True:
         batch = conn.execute(
@@ -115,7 +141,7 @@ def _merge_staged(
             .limit(BATCH)
         ).all()
         if not batch:
-            return seen, created, modified, incomplete
+            return merged
         last_arn = batch[-1].arn
         existing = {
             row.arn: row
@@ -126,11 +152,11 @@ def _merge_staged(
         new_rows, change_rows = [], []
         batch_incomplete = count_incomplete(item.record for item in batch)
         if batch_incomplete:
-            incomplete = add_counts(incomplete or {}, batch_incomplete)
+            merged.incomplete_calls = add_counts(merged.incomplete_calls or {}, batch_incomplete)
         for item in batch:
             old = existing.get(item.arn)
             rec = keep_known(item.record, _known(old) if old is not None else None)
-            seen += 1
+            merged.resources += 1
             values = {
                 "type": rec["type"],
                 "account": rec["account"],
@@ -146,20 +172,25 @@ def _merge_staged(
                 "deleted": False,
                 "deleted_at": None,
                 "incomplete": rec.get("incomplete") or None,  # a complete collection clears it
+                "botocore_version": botocore_version,
             }
             if old is None:
                 new_rows.append({"arn": rec["arn"], "first_seen": at, **values})
                 change_rows.append(_change(shard.run_id, at, "created", rec, {}))
-                created += 1
+                merged.created += 1
                 continue
             if old.deleted:
                 change_rows.append(_change(shard.run_id, at, "created", rec, {}))
-                created += 1
+                merged.created += 1
             elif old.hash != rec["hash"]:
                 diff = diff_states(_row_state(old), _state(rec))
                 if diff:
-                    change_rows.append(_change(shard.run_id, at, "modified", rec, diff))
-                    modified += 1
+                    kind = classify_change(diff, old.botocore_version, botocore_version)
+                    change_rows.append(_change(shard.run_id, at, kind, rec, diff))
+                    if kind == REFRESHED:
+                        merged.refreshed += 1
+                    else:
+                        merged.modified += 1
             conn.execute(update(resources).where(resources.c.arn == rec["arn"]).values(**values))
         if new_rows:
             _upsert_resources(conn, new_rows)

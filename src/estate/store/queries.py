@@ -7,11 +7,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, select, true
+from sqlalchemy import ColumnElement, Select, and_, select, true
 
 from estate.store.database import Database
 from estate.store.schema import changes, resources
 from estate.store.timeutil import aware, iso
+
+# The kinds of change shown unless others are asked for: `refreshed` (fields only a newer
+# botocore added) is kept in the store but is no change of the resource.
+SHOWN_CHANGES = ("created", "modified", "deleted")
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,14 @@ def change_record(row: Any) -> dict[str, Any]:
     }
 
 
-def load_history(db: Database, arn: str) -> list[dict[str, Any]]:
+def load_history(
+    db: Database, arn: str, *, kinds: Sequence[str] = SHOWN_CHANGES
+) -> list[dict[str, Any]]:
     with db.read() as conn:
         rows = conn.execute(
-            select(changes).where(changes.c.arn == arn).order_by(changes.c.id)
+            select(changes)
+            .where(changes.c.arn == arn, changes.c.change.in_(list(kinds)))
+            .order_by(changes.c.id)
         ).all()
     return [change_record(r) for r in rows]
 
@@ -111,17 +119,16 @@ def load_changes(
     *,
     run_id: int | None = None,
     since: dt.datetime | None = None,
-    kinds: Sequence[str] = (),
+    kinds: Sequence[str] = SHOWN_CHANGES,
     types: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
-    conds = []
+    """Changes in id order; only `kinds` (by default every kind but refreshed)."""
+    conds: list[ColumnElement[bool]] = [changes.c.change.in_(list(kinds))]
     if run_id is not None:
         conds.append(changes.c.run_id == run_id)
     if since is not None:
         # As UTC: SQLite stores the wall time and drops the offset.
         conds.append(changes.c.at >= aware(since))
-    if kinds:
-        conds.append(changes.c.change.in_(list(kinds)))
     if types:
         conds.append(changes.c.type.in_(list(types)))
     with db.read() as conn:

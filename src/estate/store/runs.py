@@ -277,10 +277,13 @@ def save_page(
     next_token: str | None,
     *,
     claim: int | None = None,
+    unusable: int = 0,
+    foreign: int = 0,
 ) -> None:
     """Stage a page's resources and the token of the next page, in one transaction, so a
-    resumed shard neither loses nor repeats a page. With `claim`, ShardLost (and nothing
-    written) when the shard has been claimed again since."""
+    resumed shard neither loses nor repeats a page (nor its count of items skipped as
+    `unusable` or `foreign`). With `claim`, ShardLost (and nothing written) when the shard
+    has been claimed again since."""
     with db.write() as conn:
         if records:
             # Within a page an ARN may repeat (an emulator's pages may overlap): last one wins.
@@ -295,6 +298,8 @@ def save_page(
             .values(
                 page_token=next_token,
                 pages=shards.c.pages + 1,
+                unusable=shards.c.unusable + unusable,
+                foreign=shards.c.foreign + foreign,
                 items=select(func.count()).where(staged.c.shard_id == shard_id).scalar_subquery(),
             )
         ).rowcount

@@ -65,6 +65,11 @@ shards = Table(
     # Resources merged incomplete (a per-item call refused): {"resources": n, "calls":
     # {"AccessDenied on s3:GetBucketTagging": n}}; None when every one was complete.
     Column("incomplete", Json),
+    # Listed items that became no record, counted page by page with the page's token (so a
+    # resumed shard counts each page once): no id or ARN in the answer, and items another
+    # account owns (shared through RAM), left to their owner's shard.
+    Column("unusable", Integer, nullable=False, default=0, server_default="0"),
+    Column("foreign", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("run_id", "account", "region", "type", name="uq_shards_key"),
 )
 
@@ -89,6 +94,10 @@ resources = Table(
     # The per-item calls refused at its last collection ([{"call", "code", "fields"}]): those
     # fields are as last known. None when it was collected in full.
     Column("incomplete", Json),
+    # The botocore version whose answer gave this state: a later difference made only of
+    # added fields under another version is an SDK upgrade (`refreshed`), not a change.
+    # None for rows stored before the column (revision 0006): an unknown, different version.
+    Column("botocore_version", String(32)),
     Index("ix_resources_owner", "account", "shard_region", "type"),
     Index("ix_resources_type", "type", "account", "region"),
 )
@@ -133,7 +142,8 @@ changes = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("change", String(16), nullable=False),  # created | modified | deleted
+    # created | modified | deleted | refreshed (only fields a newer botocore added)
+    Column("change", String(16), nullable=False),
     Column("arn", String(2048), nullable=False),
     Column("type", String(64), nullable=False),
     Column("account", String(12), nullable=False),

@@ -13,6 +13,7 @@ from estate.aws.sessions import AccountSession
 from estate.engine.shardwork import ShardResult, ShardWork
 from estate.store import runs as store_runs
 from estate.store.database import Database
+from estate.store.figures import run_figures
 from estate.store.schema import resources
 from tests.unit.resources.stubbed import stubbed
 
@@ -97,6 +98,9 @@ def test_a_shared_subnet_is_recorded_once_under_its_owner(tmp_path: Path) -> Non
 
         assert all(result.ok for result in first.values())
         assert (first[PARTICIPANT].foreign, first[PARTICIPANT].unusable) == (1, 1)
+        with db.read() as conn:  # stored with the shard: the run's figures have them
+            figures = run_figures(conn, first[PARTICIPANT].shard.run_id)
+        assert (figures["foreign"], figures["unusable"]) == (1, 1)
         assert _subnets(db) == {
             SHARED: (OWNER, f"arn:aws:ec2:{REGION}:{OWNER}:subnet/{SHARED}", False),
             "subnet-0own": (

@@ -83,9 +83,12 @@ def collect(
     pages_by_shard: Mapping[NewShard, Sequence[Sequence[Resource]]],
     *,
     failed: Collection[NewShard] = (),
+    botocore_version: str | None = None,
 ) -> tuple[int, dict[NewShard, MergeOutcome]]:
     """One run an hour after the last: every shard saves its pages, then completes, unless it
-    is in `failed`, when it fails after saving them."""
+    is in `failed`, when it fails after saving them. `botocore_version`: the one merging
+    (default: the installed one)."""
+    versioned = {"botocore_version": botocore_version} if botocore_version else {}
     clock.advance()
     run_id = create_run(db, "collect", {}, now=clock)
     planned = list(pages_by_shard)
@@ -101,6 +104,6 @@ def collect(
         if new in failed:
             fail_shard(db, row.id, "AccessDenied: not allowed", "denied", now=clock)
         else:
-            outcomes[new] = complete_shard(db, row, now=clock)
+            outcomes[new] = complete_shard(db, row, now=clock, **versioned)
     finish_run(db, run_id, "partial" if failed else "ok", {}, now=clock)
     return run_id, outcomes
