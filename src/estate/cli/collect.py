@@ -23,6 +23,7 @@ from estate.cli.progress import CollectProgress
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.cli.render import styled
+from estate.commands import command_line
 from estate.config import Config
 from estate.engine.run import Collection, CollectRequest, RunSummary
 from estate.inventory.incomplete import describe_incomplete
@@ -111,11 +112,11 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
     )
     if incomplete:
         console.print(
-            f"  [yellow]{incomplete}[/] (estate ls --format json shows which)", highlight=False
+            styled("  ", (incomplete, "yellow"), " (estate ls --format json shows which)")
         )
     skipped = describe_skipped(f.get("unusable", 0), f.get("foreign", 0))
     if skipped:
-        console.print(f"  {skipped}", highlight=False)
+        console.print(f"  {skipped}")
     for key, error in sorted(summary.failures)[:most]:
         console.print(styled("  ", ("failed", "red"), f" {key}: {error}"))
     if len(summary.failures) > most:
@@ -125,8 +126,8 @@ def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None
         )
     if summary.failures:
         console.print(
-            f"  Nothing owned by a failed shard was changed. Retry with: "
-            f"estate collect --resume {summary.run_id}"
+            "  Nothing owned by a failed shard was changed. Retry with: "
+            + command_line(["collect", "--resume", str(summary.run_id)])
         )
 
 

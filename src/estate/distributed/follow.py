@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 FINISHED = ("ok", "failed")
 FIGURES = (
     "shards_total", "shards_ok", "shards_failed", "resources", "created", "modified", "deleted",
-    "refreshed", "unusable", "foreign", *CALL_FIGURES, "seconds",
+    "refreshed", "unusable", "foreign", "incomplete", "incomplete_calls", *CALL_FIGURES,
+    "seconds",
 )  # fmt: skip
 
 
@@ -90,7 +91,7 @@ class RemoteCollection:
 
     def summary(self, run_id: int) -> RunSummary:
         record = store_runs.load_run(self.db, run_id)
-        figures = {k: record.get(k, 0) for k in FIGURES}
+        figures = {k: record.get(k, {} if k == "incomplete_calls" else 0) for k in FIGURES}
         failures = [
             (s.key, s.error or "")
             for s in store_runs.load_shards(self.db, run_id)
