@@ -121,6 +121,7 @@ class ShardWork:
                         (item.region, item.data, [r.as_record() for r in item.refused])
                         for item in page.items
                     ),
+                    session.partition,
                 )
                 for reason in found.unusable:
                     log.warning("shard %s: %s; skipped", shard.key, reason)
