@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,12 +22,15 @@ from estate.aws.organizations import get_active_accounts
 from estate.aws.regions import discover_regions
 from estate.aws.sessions import AccountSession, AwsSettings, SessionFactory
 from estate.config import Config
+from estate.engine.run import Collection, CollectRequest
 from estate.engine.targets import resolve_targets
 from estate.inventory.normalize import normalize_page
 from estate.resources.collect import get_pages
 from estate.resources.iam import ROLE
 from estate.resources.s3 import BUCKET
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
+from estate.store import queries
+from estate.store.database import Database
 
 CN = "111111111111"
 CN_ROLE = f"arn:aws-cn:iam::{CN}:role/EstateReader"
@@ -76,6 +80,51 @@ ASSUME_ROLE = _xml(
 )
 
 
+_IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+_ROLES = (
+    "<IsTruncated>false</IsTruncated><Roles><member><Path>/</Path><RoleName>app</RoleName>"
+    f"<RoleId>AROAAPP</RoleId><Arn>arn:aws-cn:iam::{CN}:role/app</Arn>"
+    "<CreateDate>2020-01-01T00:00:00Z</CreateDate></member></Roles>"
+)
+_ROLE_TAGS = (
+    "<IsTruncated>false</IsTruncated><Tags><member><Key>team</Key><Value>x</Value></member></Tags>"
+)
+IAM_ANSWERS = {
+    "ListRoles": (200, _xml("ListRoles", _ROLES, _IAM_NS)),
+    "ListRoleTags": (200, _xml("ListRoleTags", _ROLE_TAGS, _IAM_NS)),
+}
+
+_S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+S3_ANSWERS = {
+    # An older answer shape: no BucketArn, so the ARN comes from the template.
+    "ListBuckets": (
+        200,
+        f'<ListAllMyBucketsResult xmlns="{_S3_NS}"><Buckets><Bucket><Name>logs</Name>'
+        "<CreationDate>2020-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets>"
+        "<Owner><ID>owner</ID></Owner></ListAllMyBucketsResult>",
+    ),
+    "GetBucketLocation": (
+        200,
+        f'<LocationConstraint xmlns="{_S3_NS}">cn-northwest-1</LocationConstraint>',
+    ),
+    "GetBucketTagging": (
+        200,
+        f'<Tagging xmlns="{_S3_NS}"><TagSet><Tag><Key>env</Key><Value>prod</Value></Tag>'
+        "</TagSet></Tagging>",
+    ),
+}
+
+_REGION_ITEMS = "".join(
+    f"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}</regionEndpoint>"
+    "<optInStatus>opt-in-not-required</optInStatus></item>"
+    for r in ("cn-north-1", "cn-northwest-1", "us-east-1")
+)
+REGIONS = (
+    '<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+    f"<requestId>r</requestId><regionInfo>{_REGION_ITEMS}</regionInfo></DescribeRegionsResponse>"
+)
+
+
 def _caller_identity(arn: str, account: str) -> str:
     return _xml(
         "GetCallerIdentity",
@@ -110,23 +159,7 @@ def collect(spec: ResourceSpec, session: AccountSession) -> list[Any]:
 
 
 def test_an_aws_cn_role_is_assumed_in_aws_cn_and_its_iam_shard_goes_to_cn_north_1() -> None:
-    roles = (
-        "<IsTruncated>false</IsTruncated><Roles><member><Path>/</Path><RoleName>app</RoleName>"
-        f"<RoleId>AROAAPP</RoleId><Arn>arn:aws-cn:iam::{CN}:role/app</Arn>"
-        "<CreateDate>2020-01-01T00:00:00Z</CreateDate></member></Roles>"
-    )
-    tags = (
-        "<IsTruncated>false</IsTruncated>"
-        "<Tags><member><Key>team</Key><Value>x</Value></member></Tags>"
-    )
-    iam_ns = "https://iam.amazonaws.com/doc/2010-05-08/"
-    wire = Wire(
-        {
-            "AssumeRole": (200, ASSUME_ROLE),
-            "ListRoles": (200, _xml("ListRoles", roles, iam_ns)),
-            "ListRoleTags": (200, _xml("ListRoleTags", tags, iam_ns)),
-        }
-    )
+    wire = Wire({"AssumeRole": (200, ASSUME_ROLE), **IAM_ANSWERS})
     _, session = assumed_cn_session(wire)
 
     records = collect(ROLE, session)
@@ -144,26 +177,7 @@ def test_an_aws_cn_role_is_assumed_in_aws_cn_and_its_iam_shard_goes_to_cn_north_
 
 
 def test_an_aws_cn_accounts_buckets_are_listed_in_aws_cn_with_aws_cn_arns() -> None:
-    s3_ns = "http://s3.amazonaws.com/doc/2006-03-01/"
-    # An older answer shape: no BucketArn, so the ARN comes from the template.
-    buckets = (
-        f'<ListAllMyBucketsResult xmlns="{s3_ns}"><Buckets><Bucket><Name>logs</Name>'
-        "<CreationDate>2020-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets>"
-        "<Owner><ID>owner</ID></Owner></ListAllMyBucketsResult>"
-    )
-    location = f'<LocationConstraint xmlns="{s3_ns}">cn-northwest-1</LocationConstraint>'
-    tagging = (
-        f'<Tagging xmlns="{s3_ns}"><TagSet><Tag><Key>env</Key><Value>prod</Value></Tag>'
-        "</TagSet></Tagging>"
-    )
-    wire = Wire(
-        {
-            "AssumeRole": (200, ASSUME_ROLE),
-            "ListBuckets": (200, buckets),
-            "GetBucketLocation": (200, location),
-            "GetBucketTagging": (200, tagging),
-        }
-    )
+    wire = Wire({"AssumeRole": (200, ASSUME_ROLE), **S3_ANSWERS})
     _, session = assumed_cn_session(wire)
 
     records = collect(BUCKET, session)
@@ -181,16 +195,7 @@ def test_an_aws_cn_accounts_buckets_are_listed_in_aws_cn_with_aws_cn_arns() -> N
 
 
 def test_an_aws_cn_accounts_regions_are_asked_and_kept_in_aws_cn() -> None:
-    regions = "".join(
-        f"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}</regionEndpoint>"
-        "<optInStatus>opt-in-not-required</optInStatus></item>"
-        for r in ("cn-north-1", "cn-northwest-1", "us-east-1")
-    )
-    answer = (
-        '<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
-        f"<requestId>r</requestId><regionInfo>{regions}</regionInfo></DescribeRegionsResponse>"
-    )
-    wire = Wire({"AssumeRole": (200, ASSUME_ROLE), "DescribeRegions": (200, answer)})
+    wire = Wire({"AssumeRole": (200, ASSUME_ROLE), "DescribeRegions": (200, REGIONS)})
     _, session = assumed_cn_session(wire)
 
     assert discover_regions(session) == ["cn-north-1", "cn-northwest-1"]
@@ -246,3 +251,47 @@ def test_the_configured_partition_sends_the_first_call_to_its_sts(
     assert wire.hosts("GetCallerIdentity") == {"sts.cn-north-1.amazonaws.com.cn"}
     assert wire.hosts("ListAccounts") == {"organizations.cn-northwest-1.amazonaws.com.cn"}
     assert [a["Id"] for a in organization] == [caller]
+
+
+def test_a_whole_collection_of_an_aws_cn_account_stays_in_aws_cn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-north-1")  # the base credentials are aws-cn's
+    caller = "999999999999"
+    wire = Wire(
+        {
+            "GetCallerIdentity": (
+                200,
+                _caller_identity(f"arn:aws-cn:iam::{caller}:user/o", caller),
+            ),
+            "AssumeRole": (200, ASSUME_ROLE),
+            "DescribeRegions": (200, REGIONS),
+            **IAM_ANSWERS,
+            **S3_ANSWERS,
+        }
+    )
+    factory, _ = assumed_cn_session(wire)
+    config = Config.model_validate(
+        {
+            "store": f"sqlite:///{tmp_path}/estate.db",
+            "accounts": [{"id": CN, "role_arn": CN_ROLE}],
+            "regions": "all",
+            "types": ["iam:role", "s3:bucket"],
+            "concurrency": 2,
+        }
+    )
+    db = Database(config.store)
+
+    summary = Collection(config, db, factory).run(CollectRequest())
+
+    assert summary.status == "ok", summary.failures
+    found = {r["type"]: r for r in queries.load_resources(db, queries.Selection())}
+    assert found["iam:role"]["arn"] == f"arn:aws-cn:iam::{CN}:role/app"
+    assert (found["s3:bucket"]["arn"], found["s3:bucket"]["region"]) == (
+        "arn:aws-cn:s3:::logs",
+        "cn-northwest-1",
+    )
+    hosts = {host for _, host in wire.sent}
+    assert all(host.endswith(".amazonaws.com.cn") for host in hosts), hosts
+    assert wire.hosts("ListRoles") == {"iam.cn-north-1.amazonaws.com.cn"}
+    assert wire.hosts("DescribeRegions") == {"ec2.cn-north-1.amazonaws.com.cn"}
