@@ -72,6 +72,11 @@ def regions_of(partition: str, data: Endpoints | None = None) -> list[str]:
     return sorted(_partition(partition, data).get("regions", {}))
 
 
+def dns_suffix(partition: str, data: Endpoints | None = None) -> str:
+    """The domain of a partition's endpoints (amazonaws.com, amazonaws.com.cn, ...)."""
+    return str(_partition(partition, data)["dnsSuffix"])
+
+
 def home_region(
     partition: str, service: str = ANCHOR_SERVICE, data: Endpoints | None = None
 ) -> str:

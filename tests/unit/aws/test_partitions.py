@@ -6,11 +6,14 @@ import dataclasses
 
 import pytest
 
+from estate.actions.tagapply import queue_url
+from estate.actions.tagplan import PlannedItem, TagChange
 from estate.aws.partitions import home_region, partition_of_arn, partition_of_region, regions_of
 from estate.aws.regions import enabled_regions
 from estate.config import Config
 from estate.engine.plan import Target, regions_by_target
 from estate.errors import InputError
+from estate.inventory.arns import check_arn
 from estate.inventory.normalize import resource_arn
 from estate.resources.iam import ROLE
 from estate.resources.spec import GLOBAL_REGION
@@ -146,3 +149,17 @@ def test_role_arns_built_from_role_name_are_in_the_accounts_partition() -> None:
 def test_a_wrong_partition_is_refused(raw: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):  # pydantic ValidationError
         Config.model_validate(raw)
+
+
+def test_a_queue_url_built_from_an_aws_cn_arn_is_on_the_aws_cn_domain() -> None:
+    change = TagChange({"team": "x"}, ())
+    arn = "arn:aws-cn:sqs:cn-north-1:111111111111:jobs"
+    queue = PlannedItem(arn, "sqs:queue", "111111111111", "cn-north-1", "jobs", "sqs", change)
+    assert queue_url(queue) == "https://sqs.cn-north-1.amazonaws.com.cn/111111111111/jobs"
+
+
+def test_arns_of_every_partition_are_accepted_as_input() -> None:
+    for arn in ("arn:aws-cn:s3:::logs", "arn:aws-iso-b:iam::111111111111:role/R"):
+        assert check_arn(arn) == arn
+    with pytest.raises(InputError, match="not an ARN"):
+        check_arn("arn:azure:s3:::logs")
