@@ -38,6 +38,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_ENDPOINT_URL": "endpoint_url",
     "ESTATE_ROLE_NAME": "role_name",
     "ESTATE_EXTERNAL_ID": "external_id",
+    "ESTATE_PARTITION": "partition",
     "ESTATE_ORGANIZATION": "organization",
     "ESTATE_ACCOUNTS": "accounts",
     "ESTATE_REGIONS": "regions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -10,9 +11,9 @@ from estate.actions.tagapply import queue_url
 from estate.actions.tagplan import PlannedItem, TagChange
 from estate.aws.partitions import home_region, partition_of_arn, partition_of_region, regions_of
 from estate.aws.regions import enabled_regions
-from estate.config import Config
+from estate.config import Config, load_config
 from estate.engine.plan import Target, regions_by_target
-from estate.errors import InputError
+from estate.errors import ConfigError, InputError
 from estate.inventory.arns import check_arn
 from estate.inventory.normalize import resource_arn
 from estate.resources.iam import ROLE
@@ -163,3 +164,18 @@ def test_arns_of_every_partition_are_accepted_as_input() -> None:
         assert check_arn(arn) == arn
     with pytest.raises(InputError, match="not an ARN"):
         check_arn("arn:azure:s3:::logs")
+
+
+def test_the_partition_from_the_environment_and_a_wrong_one_named_in_one_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "estate.yaml"
+    path.write_text("partition: aws-cn\n")
+    assert load_config(path, env={}).partition == "aws-cn"
+    assert load_config(path, env={"ESTATE_PARTITION": "aws-us-gov"}).partition == "aws-us-gov"
+    path.write_text("accounts: [{id: '111111111111', partition: aws-mars}]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "accounts" in message and "not an AWS partition: 'aws-mars'" in message
