@@ -113,6 +113,8 @@ class Collection:
         scope = {
             "accounts": {t.account_id: t.role_arn for t in targets},
             "names": {t.account_id: t.name for t in targets if t.name},
+            # only the accounts outside `aws`, so older runs (without the key) read the same
+            "partitions": {t.account_id: t.partition for t in targets if t.partition != "aws"},
             "regions": regions,
             "types": [s.type for s in specs],
             "executor": executor,

@@ -45,8 +45,11 @@ class ShardResult:
 
 def targets_of(scope: Mapping[str, Any]) -> dict[str, Target]:
     """The accounts of a run as stored in its scope: id -> how to act in it."""
-    names = scope.get("names", {})
-    return {a: Target(a, names.get(a), role) for a, role in scope["accounts"].items()}
+    names, partitions = scope.get("names", {}), scope.get("partitions", {})
+    return {
+        a: Target(a, names.get(a), role, partitions.get(a, "aws"))
+        for a, role in scope["accounts"].items()
+    }
 
 
 class ShardWork:

@@ -23,6 +23,7 @@ from estate.aws.regions import discover_regions
 from estate.aws.sessions import AccountSession, AwsSettings, SessionFactory
 from estate.config import Config
 from estate.engine.run import Collection, CollectRequest
+from estate.engine.shardwork import targets_of
 from estate.engine.targets import resolve_targets
 from estate.inventory.normalize import normalize_page
 from estate.resources.collect import get_pages
@@ -31,6 +32,7 @@ from estate.resources.s3 import BUCKET
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
 from estate.store import queries
 from estate.store.database import Database
+from estate.store.runs import load_run
 
 CN = "111111111111"
 CN_ROLE = f"arn:aws-cn:iam::{CN}:role/EstateReader"
@@ -285,6 +287,7 @@ def test_a_whole_collection_of_an_aws_cn_account_stays_in_aws_cn(
     summary = Collection(config, db, factory).run(CollectRequest())
 
     assert summary.status == "ok", summary.failures
+    assert targets_of(load_run(db, summary.run_id)["scope"])[CN].partition == "aws-cn"
     found = {r["type"]: r for r in queries.load_resources(db, queries.Selection())}
     assert found["iam:role"]["arn"] == f"arn:aws-cn:iam::{CN}:role/app"
     assert (found["s3:bucket"]["arn"], found["s3:bucket"]["region"]) == (
