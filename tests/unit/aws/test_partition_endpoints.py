@@ -30,6 +30,7 @@ from estate.resources.collect import get_pages
 from estate.resources.iam import ROLE
 from estate.resources.s3 import BUCKET
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
+from estate.s3copy.regions import source_region
 from estate.store import queries
 from estate.store.database import Database
 from estate.store.runs import load_run
@@ -49,15 +50,18 @@ class _Body:
 class Wire:
     """A before-send hook: records (operation, host) and answers from `answers`."""
 
-    def __init__(self, answers: dict[str, tuple[int, str]]) -> None:
+    def __init__(
+        self, answers: dict[str, tuple[int, str]], headers: dict[str, str] | None = None
+    ) -> None:
         self.answers = answers
+        self.headers = headers or {}
         self.sent: list[tuple[str, str]] = []
 
     def __call__(self, request: Any, event_name: str, **_: Any) -> AWSResponse:
         operation = event_name.rsplit(".", 1)[1]
         self.sent.append((operation, str(urlsplit(request.url).hostname)))
         status, body = self.answers[operation]
-        return AWSResponse(request.url, status, {}, _Body(body.encode()))
+        return AWSResponse(request.url, status, dict(self.headers), _Body(body.encode()))
 
     def hosts(self, operation: str) -> set[str]:
         return {host for op, host in self.sent if op == operation}
@@ -298,3 +302,14 @@ def test_a_whole_collection_of_an_aws_cn_account_stays_in_aws_cn(
     assert all(host.endswith(".amazonaws.com.cn") for host in hosts), hosts
     assert wire.hosts("ListRoles") == {"iam.cn-north-1.amazonaws.com.cn"}
     assert wire.hosts("DescribeRegions") == {"ec2.cn-north-1.amazonaws.com.cn"}
+
+
+def test_a_copy_finds_an_aws_cn_buckets_region_in_aws_cn() -> None:
+    wire = Wire(
+        {"AssumeRole": (200, ASSUME_ROLE), "HeadBucket": (200, "")},
+        headers={"x-amz-bucket-region": "cn-northwest-1"},
+    )
+    _, session = assumed_cn_session(wire)
+
+    assert source_region(session, "logs") == "cn-northwest-1"
+    assert wire.hosts("HeadBucket") == {"logs.s3.cn-north-1.amazonaws.com.cn"}
