@@ -21,6 +21,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from estate.aws.partitions import partition_names, partition_of_arn
 from estate.aws.regions import unknown_regions
 from estate.errors import ConfigError
 
@@ -37,6 +38,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "ESTATE_ENDPOINT_URL": "endpoint_url",
     "ESTATE_ROLE_NAME": "role_name",
     "ESTATE_EXTERNAL_ID": "external_id",
+    "ESTATE_PARTITION": "partition",
     "ESTATE_ORGANIZATION": "organization",
     "ESTATE_ACCOUNTS": "accounts",
     "ESTATE_REGIONS": "regions",
@@ -55,12 +57,21 @@ BROKER_SCHEMES = ("redis", "rediss", "sqs")
 REDIS_SCHEMES = ("redis", "rediss")
 
 
+def _check_partition(value: str | None) -> str | None:
+    if value is not None and value not in partition_names():
+        raise ValueError(f"not an AWS partition: {value!r} (one of {', '.join(partition_names())})")
+    return value
+
+
 class AccountConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     name: str | None = None
     role_arn: str | None = None
+    partition: str | None = None  # aws-cn, aws-us-gov, ...: where the account lives
+
+    _partition = field_validator("partition")(_check_partition)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -86,6 +97,8 @@ class AccountConfig(BaseModel):
     def _role_in_account(self) -> AccountConfig:
         if self.role_arn and f"::{self.id}:" not in self.role_arn:
             raise ValueError(f"role_arn {self.role_arn} is not in account {self.id}")
+        if self.role_arn and self.partition and partition_of_arn(self.role_arn) != self.partition:
+            raise ValueError(f"role_arn {self.role_arn} is not in partition {self.partition}")
         return self
 
 
@@ -96,6 +109,8 @@ class Config(BaseModel):
     endpoint_url: str | None = None
     profile: str | None = None
     role_name: str = "EstateReader"
+    # The partition of accounts that do not name one (default: that of the base credentials).
+    partition: str | None = None
     external_id: str | None = None
     organization: bool = False
     accounts: list[AccountConfig] = Field(default_factory=list)
@@ -178,6 +193,8 @@ class Config(BaseModel):
             raise ValueError(f"must be an http(s) URL, got {value!r}")
         return value
 
+    _partition = field_validator("partition")(_check_partition)
+
     @field_validator("role_name")
     @classmethod
     def _role_name(cls, value: str) -> str:
@@ -257,13 +274,17 @@ class Config(BaseModel):
         """Shards of one account in flight at once: by default half the global cap."""
         return self.concurrency_per_account or max(1, self.concurrency // 2)
 
-    def role_arn_for(self, account: AccountConfig | str) -> str:
-        """The role estate assumes in an account: its own role_arn, else role_name there."""
+    def role_arn_for(self, account: AccountConfig | str, partition: str = "aws") -> str:
+        """The role estate assumes in an account: its own role_arn, else role_name there, in
+        the account's partition, else the config's, else `partition` (the caller's)."""
         if isinstance(account, AccountConfig):
             if account.role_arn:
                 return account.role_arn
+            partition = account.partition or self.partition or partition
             account = account.id
-        return f"arn:aws:iam::{account}:role/{self.role_name}"
+        else:
+            partition = self.partition or partition
+        return f"arn:{partition}:iam::{account}:role/{self.role_name}"
 
 
 def _scheme(url: str) -> str:

@@ -19,12 +19,13 @@ from typing import Any
 from estate.actions.jobs import JobContext, KindBase, Report, run_job
 from estate.actions.tagapply import SENDERS, Caller, Outcome
 from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_limit, batch_stream
+from estate.aws.partitions import home_region
 from estate.aws.sessions import SessionFactory
 from estate.cli.jobprogress import JobProgress, print_job_summary
 from estate.config import Config
 from estate.errors import Interrupted
 from estate.interrupts import stopping
-from estate.resources.spec import GLOBAL_REGION, HOME_REGION
+from estate.resources.spec import GLOBAL_REGION
 from estate.store import jobs as store_jobs
 from estate.store import runs as store_runs
 from estate.store.jobs import JobRow, NewItem
@@ -41,11 +42,18 @@ def roles_for(config: Config, factory: SessionFactory, accounts: Sequence[str]) 
     """The role to act through in each account, as a collection does: the account's own
     role_arn, else role_name there, except the base credentials' account (used directly).
     Does I/O (STS GetCallerIdentity)."""
-    caller = factory.caller_account()
-    explicit = {a.id: a.role_arn for a in config.accounts if a.role_arn}
-    return {
-        a: explicit.get(a) or (None if a == caller else config.role_arn_for(a)) for a in accounts
-    }
+    caller, partition = factory.caller_account(), factory.caller_partition()
+    configured = {a.id: a for a in config.accounts}
+
+    def role(account_id: str) -> str | None:
+        account = configured.get(account_id)
+        if account is not None and account.role_arn:
+            return account.role_arn
+        return (
+            None if account_id == caller else config.role_arn_for(account or account_id, partition)
+        )
+
+    return {a: role(a) for a in accounts}
 
 
 def create_tag_job(
@@ -107,8 +115,10 @@ class TagJob(KindBase):
         account, region, api_name = grp.split("/")
         api = APIS[api_name]
         role = (job.spec.get("roles") or {}).get(account)
-        caller = _Counting(ctx.factory.for_account(account, role), self._count)
-        call_region = HOME_REGION if region == GLOBAL_REGION else region
+        session = ctx.factory.for_account(account, role)
+        caller = _Counting(session, self._count)
+        global_region = home_region(session.partition, api.service)
+        call_region = global_region if region == GLOBAL_REGION else region
         limit = batch_limit(api, job.spec.get("batch_size"))
         run_id = int(job.state["run"])
         counts: Counter[str] = Counter()

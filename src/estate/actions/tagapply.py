@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from estate.actions.tagplan import MAX_TAGS, PlannedItem, TagChange, reserved
 from estate.aws.errors import ErrorKind, classify, describe, error_code
+from estate.aws.partitions import dns_suffix
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.inventory.normalize import normalize_tags
 
@@ -227,11 +228,12 @@ def apply_iam(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list
 
 
 def queue_url(item: PlannedItem) -> str:
-    """The queue's URL as listed; else built from its ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)."""
+    """The queue's URL as listed; else built from its ARN (arn:PARTITION:sqs:REGION:ACCOUNT:NAME),
+    on its partition's domain (amazonaws.com.cn in aws-cn)."""
     if item.url:
         return item.url
-    _, _, _, region, account, name = item.arn.split(":", 5)
-    return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+    _, partition, _, region, account, name = item.arn.split(":", 5)
+    return f"https://sqs.{region}.{dns_suffix(partition)}/{account}/{name}"
 
 
 def apply_sqs(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from estate.aws.partitions import home_region
 from estate.resources.paging import next_token, paginator_config, token_params
 
 PAGE_SIZE = 20  # ListAccounts' maximum
 
 
 def get_active_accounts(session: Any) -> list[dict[str, Any]]:
-    """Every ACTIVE account of the organization, following every page. Does I/O."""
+    """Every ACTIVE account of the organization, following every page, asked of the
+    partition's Organizations endpoint (cn-northwest-1 in aws-cn). Does I/O."""
     config = paginator_config("organizations", "ListAccounts")
+    region = home_region(session.partition, "organizations")
     accounts: list[dict[str, Any]] = []
     token: str | None = None
     while True:
         answer = session.call(
-            "organizations", "us-east-1", "ListAccounts", **token_params(config, token)
+            "organizations", region, "ListAccounts", **token_params(config, token)
         )
         accounts += [a for a in answer.get("Accounts", []) if _is_active(a)]
         token = next_token(config, answer)

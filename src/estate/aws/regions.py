@@ -1,4 +1,4 @@
-"""Which regions an account can use: DescribeRegions, enabled ones, in the aws partition."""
+"""Which regions an account can use: DescribeRegions, enabled ones, in the account's partition."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import functools
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-import botocore.loaders
-
-from estate.inventory.normalize import partition_for
+from estate.aws.partitions import (
+    DEFAULT_PARTITION,
+    home_region,
+    partition_names,
+    partition_of_region,
+    regions_of,
+)
 
 ENABLED = frozenset({"opt-in-not-required", "opted-in"})
 
@@ -17,27 +21,28 @@ ENABLED = frozenset({"opt-in-not-required", "opted-in"})
 RegionDiscovery = Callable[[Any], list[str]]
 
 
-def enabled_regions(regions: list[dict[str, Any]], partition: str = "aws") -> list[str]:
+def enabled_regions(regions: list[dict[str, Any]], partition: str = DEFAULT_PARTITION) -> list[str]:
     """Pure: the enabled regions of a DescribeRegions answer, in one partition, sorted."""
     return sorted(
         r["RegionName"]
         for r in regions
         if r.get("OptInStatus", "opt-in-not-required") in ENABLED
-        and partition_for(r["RegionName"]) == partition
+        and partition_of_region(r["RegionName"]) == partition
     )
 
 
 def discover_regions(session: Any) -> list[str]:
-    """The enabled regions of the session's account. Does I/O (EC2 DescribeRegions)."""
-    answer = session.call("ec2", "us-east-1", "DescribeRegions", AllRegions=True)
-    return enabled_regions(answer.get("Regions", []))
+    """The enabled regions of the session's account, asked in its partition (an aws-cn
+    account's EC2 answers in cn-north-1). Does I/O (EC2 DescribeRegions)."""
+    partition = session.partition
+    answer = session.call("ec2", home_region(partition, "ec2"), "DescribeRegions", AllRegions=True)
+    return enabled_regions(answer.get("Regions", []), partition)
 
 
 @functools.cache
 def known_regions() -> frozenset[str]:
     """Every region of every partition in the installed botocore's endpoint data. Reads it."""
-    endpoints = botocore.loaders.create_loader().load_data("endpoints")
-    return frozenset(r for p in endpoints.get("partitions", []) for r in p.get("regions", {}))
+    return frozenset(r for p in partition_names() for r in regions_of(p))
 
 
 def unknown_regions(

@@ -19,6 +19,12 @@ from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshabl
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from estate.aws.errors import ErrorKind, as_estate_error, classify, describe
+from estate.aws.partitions import (
+    DEFAULT_PARTITION,
+    home_region,
+    partition_of_arn,
+    partition_of_region,
+)
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.aws.stats import CallStats
 from estate.aws.timestamps import read_timestamps_quickly
@@ -80,6 +86,9 @@ class AwsSettings:
     profile: str | None = None
     external_id: str | None = None
     session_name: str = DEFAULT_SESSION_NAME
+    # The base credentials' partition when no region is configured to tell (their first
+    # call, STS GetCallerIdentity, must go to that partition's STS).
+    partition: str | None = None
     duration_seconds: int = 3600
     max_pool_connections: int = 32
     connect_timeout: int = 10
@@ -104,8 +113,10 @@ class AccountSession:
         credentials: AssumedRoleCredentials | None = None,
         limiter: Limiter | None = None,
         policy: RetryPolicy | None = None,
+        partition: str | Callable[[], str] = DEFAULT_PARTITION,
     ) -> None:
         self.account_id = account_id
+        self._partition = partition
         self._session = botocore_session
         self._settings = settings
         self._stats = stats
@@ -122,6 +133,14 @@ class AccountSession:
             read_timeout=settings.read_timeout,
             s3=s3_cfg,
         )
+
+    @property
+    def partition(self) -> str:
+        """The account's partition (aws, aws-cn, aws-us-gov): where its global calls go and
+        what its ARNs start with. For the base credentials, asked of STS once."""
+        if callable(self._partition):
+            self._partition = self._partition()
+        return self._partition
 
     @property
     def boto3_session(self) -> boto3.Session:
@@ -225,9 +244,21 @@ class SessionFactory:
         self._accounts: dict[str, AccountSession] = {}
         self._lock = threading.Lock()
         self._caller: str | None = None
+        self._caller_arn: str | None = None
 
     def caller_account(self) -> str:
         """The account id of the base credentials (STS GetCallerIdentity). Does I/O."""
+        self._identify()
+        assert self._caller is not None
+        return self._caller
+
+    def caller_partition(self) -> str:
+        """The partition of the base credentials, from their caller identity ARN
+        (`arn:aws-us-gov:…`). Does I/O (once)."""
+        self._identify()
+        return partition_of_arn(self._caller_arn) if self._caller_arn else DEFAULT_PARTITION
+
+    def _identify(self) -> None:
         if self._caller is None:
             sts: Any = self._base.create_client(
                 "sts",
@@ -237,15 +268,23 @@ class SessionFactory:
                 config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 2}),
             )
             try:
-                self._caller = sts.get_caller_identity()["Account"]
+                identity = sts.get_caller_identity()
             except ClientError as exc:
                 raise AwsError(f"cannot identify the base credentials: {describe(exc)}") from None
             except BotoCoreError as exc:
                 raise as_estate_error(exc, endpoint_url=self.settings.endpoint_url) from None
-        return self._caller
+            self._caller_arn = identity.get("Arn")
+            self._caller = identity["Account"]
 
     def _default_region(self) -> str:
-        return self._base.get_config_variable("region") or "us-east-1"
+        configured: str | None = self._base.get_config_variable("region")
+        return configured or home_region(self.settings.partition or DEFAULT_PARTITION, "sts")
+
+    def _sts_region(self, partition: str) -> str:
+        """Where AssumeRole into a role of `partition` is sent: the configured region when it
+        is in that partition, else the partition's (an aws-cn role is assumed in aws-cn)."""
+        region = self._default_region()
+        return region if partition_of_region(region) == partition else home_region(partition, "sts")
 
     def base_session(self) -> AccountSession:
         return self.for_account(self.caller_account(), role_arn=None)
@@ -264,6 +303,7 @@ class SessionFactory:
                     self.stats,
                     limiter=self.limiter,
                     policy=self.policy,
+                    partition=self.caller_partition,
                 )
             else:
                 session = self._assumed(account_id, role_arn)
@@ -283,6 +323,7 @@ class SessionFactory:
     def _assumed(self, account_id: str, role_arn: str) -> AccountSession:
         if parse_role_arn(role_arn) != account_id:
             raise InputError(f"role {role_arn} is not in account {account_id}")
+        partition = partition_of_arn(role_arn)
         extra: dict[str, Any] = {
             "RoleSessionName": self.settings.session_name,
             "DurationSeconds": self.settings.duration_seconds,
@@ -292,7 +333,7 @@ class SessionFactory:
         client_creator: Callable[..., Any] = functools.partial(
             _create_sts_client,
             self._base,
-            region_name=self._default_region(),
+            region_name=self._sts_region(partition),
             endpoint_url=self.settings.endpoint_url,
             # A few quick attempts: an STS that does not answer is reported, not waited out.
             config=BotoConfig(
@@ -317,7 +358,14 @@ class SessionFactory:
         # botocore's own assume-role provider chain end up in the same attribute.
         session._credentials = creds  # type: ignore[attr-defined]
         return AccountSession(
-            account_id, session, self.settings, self.stats, creds, self.limiter, self.policy
+            account_id,
+            session,
+            self.settings,
+            self.stats,
+            creds,
+            self.limiter,
+            self.policy,
+            partition=partition,
         )
 
 

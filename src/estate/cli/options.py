@@ -131,6 +131,7 @@ def session_factory(
         endpoint_url=config.endpoint_url,
         profile=profile or config.profile,
         external_id=config.external_id,
+        partition=config.partition,
         duration_seconds=config.session_duration,
         max_pool_connections=max(10, config.concurrency),
     )

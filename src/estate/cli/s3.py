@@ -79,6 +79,7 @@ def s3_factory(config: Config, profile: str | None, concurrency: int) -> Session
         endpoint_url=config.endpoint_url,
         profile=profile or config.profile,
         external_id=config.external_id,
+        partition=config.partition,
         duration_seconds=config.session_duration,
         max_pool_connections=2 * concurrency + 8,
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from estate.aws.partitions import partition_of_region
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
 
 T = TypeVar("T")
@@ -18,6 +19,7 @@ class Target:
     account_id: str
     name: str | None
     role_arn: str | None
+    partition: str = "aws"  # where its global calls go and its ARNs start (aws-cn, ...)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +32,14 @@ class PlannedShard:
     @property
     def key(self) -> str:
         return f"{self.account}/{self.region}/{self.type}"
+
+
+def regions_by_target(targets: Sequence[Target], regions: Sequence[str]) -> dict[str, list[str]]:
+    """Each account's share of the configured regions: those of its partition (an aws-cn
+    account is not asked about eu-west-1, nor an aws one about cn-north-1)."""
+    return {
+        t.account_id: [r for r in regions if partition_of_region(r) == t.partition] for t in targets
+    }
 
 
 def plan_shards(

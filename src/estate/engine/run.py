@@ -18,7 +18,7 @@ from estate.aws.regions import RegionDiscovery, discover_regions
 from estate.aws.sessions import SessionFactory
 from estate.config import Config
 from estate.engine.executor import Executor, LocalExecutor, draining
-from estate.engine.plan import plan_shards, schedule
+from estate.engine.plan import plan_shards, regions_by_target, schedule
 from estate.engine.shardwork import (
     DISCOVERY_REGION,
     LOST,
@@ -113,6 +113,8 @@ class Collection:
         scope = {
             "accounts": {t.account_id: t.role_arn for t in targets},
             "names": {t.account_id: t.name for t in targets if t.name},
+            # only the accounts outside `aws`, so older runs (without the key) read the same
+            "partitions": {t.account_id: t.partition for t in targets if t.partition != "aws"},
             "regions": regions,
             "types": [s.type for s in specs],
             "executor": executor,
@@ -121,7 +123,10 @@ class Collection:
         if regions == "all":
             planned = [NewShard(t.account_id, DISCOVERY_REGION, DISCOVERY_TYPE) for t in targets]
         else:
-            by_account = {t.account_id: regions for t in targets}
+            by_account = regions_by_target(targets, regions)
+            for account, kept in by_account.items():
+                if not kept:
+                    log.warning("account %s: none of the regions is in its partition", account)
             planned = [new_shard(s) for s in plan_shards(by_account, specs)]
         store_runs.save_shards(self.db, run_id, planned)
         return run_id, {"scope": scope, "figures": {}}

@@ -45,8 +45,11 @@ class ShardResult:
 
 def targets_of(scope: Mapping[str, Any]) -> dict[str, Target]:
     """The accounts of a run as stored in its scope: id -> how to act in it."""
-    names = scope.get("names", {})
-    return {a: Target(a, names.get(a), role) for a, role in scope["accounts"].items()}
+    names, partitions = scope.get("names", {}), scope.get("partitions", {})
+    return {
+        a: Target(a, names.get(a), role, partitions.get(a, "aws"))
+        for a, role in scope["accounts"].items()
+    }
 
 
 class ShardWork:
@@ -121,6 +124,7 @@ class ShardWork:
                         (item.region, item.data, [r.as_record() for r in item.refused])
                         for item in page.items
                     ),
+                    session.partition,
                 )
                 for reason in found.unusable:
                     log.warning("shard %s: %s; skipped", shard.key, reason)

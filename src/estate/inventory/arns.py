@@ -6,7 +6,8 @@ import re
 
 from estate.errors import InputError
 
-ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$")
+# Any partition: aws, aws-cn, aws-us-gov, aws-iso-b, ...
+ARN_RE = re.compile(r"^arn:(aws(?:-[a-z]+)*):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$")
 
 
 def check_arn(arn: str) -> str:

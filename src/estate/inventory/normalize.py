@@ -17,6 +17,7 @@ from typing import Any
 
 import jmespath
 
+from estate.aws.partitions import partition_of_region
 from estate.errors import EstateError
 from estate.resources.spec import ResourceSpec
 
@@ -38,14 +39,6 @@ class Resource:
     def state(self) -> dict[str, Any]:
         """What a change is computed over: everything that describes the resource."""
         return {"name": self.name, "region": self.region, "tags": self.tags, **self.config}
-
-
-def partition_for(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def to_json_value(value: Any) -> Any:
@@ -161,15 +154,26 @@ class UnusableItem(EstateError):
     """An item of a listing that cannot become a record (no id, no ARN): skipped, not fatal."""
 
 
-def resource_arn(spec: ResourceSpec, account: str, region: str, res_id: str, data: Any) -> str:
+def resource_arn(
+    spec: ResourceSpec,
+    account: str,
+    region: str,
+    res_id: str,
+    data: Any,
+    partition: str | None = None,
+) -> str:
     """The ARN the answer carries, else the spec's template (older answer shapes lack the
-    field); UnusableItem when there is neither."""
+    field) in `partition` (the collecting account's; by default the region's: a global
+    record's `global` region names none); UnusableItem when there is neither."""
     found = jmespath.search(spec.arn, data) if spec.arn else None
     if found:
         return str(found)
     if spec.arn_template:
         return spec.arn_template.format(
-            partition=partition_for(region), region=region, account=account, id=res_id
+            partition=partition or partition_of_region(region),
+            region=region,
+            account=account,
+            id=res_id,
         )
     raise UnusableItem(f"{spec.type} {res_id}: the answer has no ARN at {spec.arn!r}")
 
@@ -186,10 +190,11 @@ def normalize_resource(
     region: str,
     data: Any,
     incomplete: Iterable[Mapping[str, Any]] = (),
+    partition: str | None = None,
 ) -> Resource:
     """A Resource from one raw item (details merged in) of `spec`, in its true `region`,
-    collected by `account`; `incomplete` names the per-item calls refused for it.
-    UnusableItem when the item has no id or no ARN."""
+    collected by `account` in `partition` (default: the region's); `incomplete` names the
+    per-item calls refused for it. UnusableItem when the item has no id or no ARN."""
     data = to_json_value(copy.deepcopy(dict(data)))
     found_id = jmespath.search(spec.id, data)
     if found_id in (None, ""):
@@ -199,7 +204,7 @@ def normalize_resource(
     tags = normalize_tags(jmespath.search(spec.tags, data)) if spec.tags else {}
     name = jmespath.search(spec.name, data) if spec.name else tags.get("Name")
     owner = owner_of(spec, account, data)
-    arn = resource_arn(spec, owner, region, res_id, data)
+    arn = resource_arn(spec, owner, region, res_id, data, partition)
     config = data
     if spec.tags:
         config = drop_paths(config, [spec.tags])
@@ -238,15 +243,17 @@ def normalize_page(
     spec: ResourceSpec,
     account: str,
     items: Iterable[tuple[str, Any, Iterable[Mapping[str, Any]]]],
+    partition: str | None = None,
 ) -> NormalizedPage:
-    """Records from one page's (true region, raw item, refused calls) triples; an unusable
-    item is skipped and named, never raised, so one odd item cannot fail a shard."""
+    """Records from one page's (true region, raw item, refused calls) triples, collected in
+    `partition`; an unusable item is skipped and named, never raised, so one odd item
+    cannot fail a shard."""
     records: list[Resource] = []
     foreign: list[Resource] = []
     unusable: list[str] = []
     for region, data, incomplete in items:
         try:
-            record = normalize_resource(spec, account, region, data, incomplete)
+            record = normalize_resource(spec, account, region, data, incomplete, partition)
         except UnusableItem as exc:
             unusable.append(str(exc))
             continue

@@ -18,8 +18,9 @@ import jmespath
 from botocore.exceptions import ClientError
 
 from estate.aws.errors import ErrorKind, classify, error_code
+from estate.aws.partitions import home_region
 from estate.resources.paging import RepeatedPageToken, next_token, paginator_config, token_params
-from estate.resources.spec import GLOBAL_REGION, HOME_REGION, Detail, ResourceSpec
+from estate.resources.spec import GLOBAL_REGION, Detail, ResourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ DETAIL_WORKERS = 4
 
 class Caller(Protocol):
     account_id: str
+
+    @property
+    def partition(self) -> str: ...
 
     def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]: ...
 
@@ -65,9 +69,10 @@ class Page:
     next_token: str | None
 
 
-def call_region(spec: ResourceSpec, shard_region: str) -> str:
-    """The region a shard's list call is made in (a global type's calls go to its home region)."""
-    return HOME_REGION if shard_region == GLOBAL_REGION else shard_region
+def call_region(spec: ResourceSpec, shard_region: str, partition: str) -> str:
+    """The region a shard's list call is made in: a global type's calls go to its service's
+    home region in the account's partition (IAM in aws-cn: cn-north-1), not us-east-1."""
+    return home_region(partition, spec.service) if shard_region == GLOBAL_REGION else shard_region
 
 
 def get_pages(
@@ -100,7 +105,7 @@ def _pages(
     regions: frozenset[str] | None,
     mapper: Callable[..., Iterable[RawItem | None]],
 ) -> Iterator[Page]:
-    region = call_region(spec, shard_region)
+    region = call_region(spec, shard_region, session.partition)
     config = paginator_config(spec.service, spec.operation)
     token = start_token
     seen_tokens: set[str] = set() if token is None else {token}

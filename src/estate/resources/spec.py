@@ -9,9 +9,9 @@ from typing import Any, Literal
 import jmespath
 
 # A regional shard runs in its region; a global one (S3 buckets, IAM) once per account,
-# from this region, with the resource's true region (if it has one) found per item.
+# from its partition's home region for the service (aws.partitions.home_region: us-east-1,
+# cn-north-1, us-gov-west-1, ...), with the resource's true region (if any) found per item.
 GLOBAL_REGION = "global"
-HOME_REGION = "us-east-1"
 
 
 @dataclass(frozen=True)

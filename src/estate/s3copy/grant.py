@@ -17,9 +17,9 @@ from botocore.exceptions import ClientError
 
 from estate.actions.jobs import JobContext, KindBase, Report, run_job
 from estate.aws.errors import error_code
+from estate.aws.partitions import partition_of_region
 from estate.aws.sessions import AccountSession
 from estate.engine.executor import LocalExecutor
-from estate.inventory.normalize import partition_for
 from estate.s3copy.policy import (
     Policy,
     grant_sids,
@@ -145,7 +145,7 @@ def plan_grant(
     region = source_region(session, url.bucket)
     current = get_policy(session, region, url.bucket)
     sids = grant_sids(to_account, url.prefix)
-    ours = grant_statements(url.bucket, to_account, url.prefix, partition_for(region))
+    ours = grant_statements(url.bucket, to_account, url.prefix, partition_of_region(region))
     job = last_grant(db, url, to_account) if revoke else None
     restore = restore_for(job, sids)
     after = desired("revoke" if revoke else "grant", current, ours, sids, restore)
@@ -188,7 +188,7 @@ class GrantKind(KindBase):
         sids = grant_sids(spec["to_account"], url.prefix)
         current = get_policy(self.session, spec["region"], url.bucket)
         ours = grant_statements(
-            url.bucket, spec["to_account"], url.prefix, partition_for(spec["region"])
+            url.bucket, spec["to_account"], url.prefix, partition_of_region(spec["region"])
         )
         after = desired(spec["action"], current, ours, sids, spec.get("restore", []))
         if not same_policy(current, after):

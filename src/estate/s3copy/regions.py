@@ -10,13 +10,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from estate.aws.errors import ErrorKind, classify, describe, error_code
+from estate.aws.partitions import home_region
 from estate.aws.sessions import AccountSession
 from estate.errors import AwsError, InputError
 from estate.resources.s3 import region_from_location
 
 log = logging.getLogger(__name__)
 
-GLOBAL_REGION = "us-east-1"  # where calls that do not know a bucket's region go
+
+def _global_region(session: AccountSession) -> str:
+    """Where calls that do not know a bucket's region go: S3's home region in the account's
+    partition (us-east-1; cn-north-1 in aws-cn)."""
+    return home_region(session.partition, "s3")
 
 
 def _status(exc: ClientError) -> int:
@@ -32,7 +37,9 @@ def bucket_region(session: AccountSession, bucket: str, what: str = "bucket") ->
     """The bucket's region (HeadBucket's x-amz-bucket-region, else GetBucketLocation with its
     legacy answers: null → us-east-1, EU → eu-west-1), or None when there is no such bucket."""
     try:
-        found = _region_header(session.call("s3", GLOBAL_REGION, "HeadBucket", Bucket=bucket))
+        found = _region_header(
+            session.call("s3", _global_region(session), "HeadBucket", Bucket=bucket)
+        )
     except ClientError as exc:
         if _status(exc) == 404 or error_code(exc) == "NoSuchBucket":
             return None
@@ -43,7 +50,7 @@ def bucket_region(session: AccountSession, bucket: str, what: str = "bucket") ->
     if found:
         return region_from_location(found)
     try:
-        answer = session.call("s3", GLOBAL_REGION, "GetBucketLocation", Bucket=bucket)
+        answer = session.call("s3", _global_region(session), "GetBucketLocation", Bucket=bucket)
     except ClientError as exc:
         if error_code(exc) == "NoSuchBucket":
             return None
@@ -73,7 +80,7 @@ class Destination:
 def _owned_by_caller(session: AccountSession, bucket: str) -> bool | None:
     """Whether the session's account owns `bucket` (ListBuckets), None when it may not ask."""
     try:
-        answer = session.call("s3", GLOBAL_REGION, "ListBuckets", Prefix=bucket)
+        answer = session.call("s3", _global_region(session), "ListBuckets", Prefix=bucket)
     except ClientError as exc:
         if classify(exc) == ErrorKind.DENIED:
             return None
@@ -96,7 +103,7 @@ def inspect_destination(
     account = session.account_id
     try:
         answer = session.call(
-            "s3", GLOBAL_REGION, "HeadBucket", Bucket=bucket, ExpectedBucketOwner=account
+            "s3", _global_region(session), "HeadBucket", Bucket=bucket, ExpectedBucketOwner=account
         )
     except ClientError as exc:
         if _status(exc) == 404:

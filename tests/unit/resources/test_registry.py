@@ -195,6 +195,7 @@ class ShapeCaller:
     answers with a one-page example of the output shape."""
 
     account_id = ACCOUNT
+    partition = "aws"
 
     def call(self, service: str, region: str, operation: str, **params: Any) -> dict[str, Any]:
         model = operation_model(service, operation)
