@@ -81,3 +81,18 @@ def test_an_empty_types_list_is_refused_like_an_empty_regions_list(
         f"estate: error: {config}: types: must name at least one type, "
         "or be left out for every type\n",
     )
+
+
+def test_a_store_naming_a_directory_is_bad_input_naming_a_file_to_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "estate.yaml"
+    config.write_text(f"store: sqlite:///{tmp_path}\n")
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["ls", "-c", str(config)])
+    assert (code, capsys.readouterr().err) == (
+        2,
+        f"estate: error: store sqlite:///{tmp_path}: {tmp_path} is a directory; name a file "
+        f"in it, e.g. sqlite:///{tmp_path}/estate.db\n",
+    )
