@@ -228,6 +228,20 @@ class Config(BaseModel):
             return [{"id": v} if isinstance(v, str | int) else v for v in value]
         return value
 
+    @field_validator("accounts", mode="after")
+    @classmethod
+    def _listed_once(cls, value: list[AccountConfig]) -> list[AccountConfig]:
+        """An id listed twice: which name and role_arn it would get is a guess, so ask."""
+        first: dict[str, int] = {}
+        for index, account in enumerate(value):
+            if account.id in first:
+                raise ValueError(
+                    f"{account.id} is listed twice (accounts[{first[account.id]}] and "
+                    f"accounts[{index}]): keep one"
+                )
+            first[account.id] = index
+        return value
+
     @field_validator("types", mode="before")
     @classmethod
     def _types(cls, value: Any) -> Any:

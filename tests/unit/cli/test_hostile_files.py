@@ -96,3 +96,23 @@ def test_a_store_naming_a_directory_is_bad_input_naming_a_file_to_use(
         f"estate: error: store sqlite:///{tmp_path}: {tmp_path} is a directory; name a file "
         f"in it, e.g. sqlite:///{tmp_path}/estate.db\n",
     )
+
+
+def test_an_account_listed_twice_is_refused_naming_both_entries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "estate.yaml"
+    config.write_text(
+        "accounts:\n"
+        "  - {id: '111111111111', name: prod}\n"
+        "  - 222222222222\n"
+        "  - {id: '111111111111', role_arn: 'arn:aws:iam::111111111111:role/Other'}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["iam-policy", "-c", str(config)])  # reads the config, calls nobody
+    assert (code, capsys.readouterr().err) == (
+        2,
+        f"estate: error: {config}: accounts: 111111111111 is listed twice "
+        "(accounts[0] and accounts[2]): keep one\n",
+    )
