@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -102,3 +103,25 @@ def test_every_command_summary_in_a_list_of_commands_is_one_line(
     rows = [line.strip("│ ") for line in lines]
     assert any("two statements merged into the bucket policy" in row for row in rows) or not group
     assert any("`s3 copy` and `resume` (executor: celery)" in row for row in rows) or group
+
+
+def test_every_command_that_reads_a_config_takes_v_and_log_config() -> None:
+    """`estate ls -v` was "No such option: -v" while `estate collect -v` logged more."""
+    import typer.main
+
+    def leaves(command: Any, path: str) -> list[tuple[str, Any]]:
+        if hasattr(command, "commands"):  # a group (Typer's own, not a click.Group)
+            return [
+                leaf
+                for name, sub in command.commands.items()
+                for leaf in leaves(sub, f"{path} {name}")
+            ]
+        return [(path, command)]
+
+    lacking = [
+        path
+        for path, command in leaves(typer.main.get_command(app), "estate")
+        if any("--config" in p.opts for p in command.params)
+        and not {"-v", "--log-config"} <= {o for p in command.params for o in p.opts}
+    ]
+    assert lacking == []
