@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError
 from estate.aws.partitions import partition_names, partition_of_arn
 from estate.aws.regions import unknown_regions
 from estate.errors import ConfigError
+from estate.userfiles import read_user_file
 
 DEFAULT_CONFIG = Path("estate.yaml")
 DEFAULT_STORE = "sqlite:///estate.db"
@@ -244,6 +245,20 @@ class Config(BaseModel):
             return [{"id": v} if isinstance(v, str | int) else v for v in value]
         return value
 
+    @field_validator("accounts", mode="after")
+    @classmethod
+    def _listed_once(cls, value: list[AccountConfig]) -> list[AccountConfig]:
+        """An id listed twice: which name and role_arn it would get is a guess, so ask."""
+        first: dict[str, int] = {}
+        for index, account in enumerate(value):
+            if account.id in first:
+                raise ValueError(
+                    f"{account.id} is listed twice (accounts[{first[account.id]}] and "
+                    f"accounts[{index}]): keep one"
+                )
+            first[account.id] = index
+        return value
+
     @field_validator("types", mode="before")
     @classmethod
     def _types(cls, value: Any) -> Any:
@@ -251,6 +266,9 @@ class Config(BaseModel):
             value = [t.strip() for t in value.split(",") if t.strip()]
         if value is not None:
             from estate.resources.registry import REGISTRY
+
+            if not value:  # as with regions: [] — an empty list collecting everything surprises
+                raise ValueError("must name at least one type, or be left out for every type")
 
             for name in value:
                 if name not in REGISTRY:
@@ -385,14 +403,13 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     data: Any = {}
     if path.exists():
         try:
-            data = yaml.load(path.read_text(), Loader=ConfigLoader) or {}  # a SafeLoader
+            text = read_user_file(path, "", ConfigError)
+            data = yaml.load(text, Loader=ConfigLoader) or {}  # a SafeLoader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise ConfigError(f"{path}: {where}invalid YAML ({problem})") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping of settings, got {type(data).__name__}")
     elif explicit:

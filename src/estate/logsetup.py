@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from estate.errors import InputError
+from estate.userfiles import read_user_file
 
 # Anything that looks like a secret is masked before it reaches a handler, whatever logs it.
 _SECRETS = re.compile(
@@ -68,10 +69,7 @@ def setup_logging(config_path: str | None = None, verbose: int = 0) -> None:
     """Configure logging; `-v` shows estate's info on stderr, `-vv` its debug."""
     path = config_path or os.environ.get("LOG_CFG")
     if path:
-        try:
-            text = Path(path).read_text()
-        except OSError as exc:
-            raise InputError(f"log config {path}: cannot read ({exc.strerror})") from None
+        text = read_user_file(Path(path), "log config")
     else:
         text = resources.files("estate").joinpath("logging.yaml").read_text()
     directory = state_dir()

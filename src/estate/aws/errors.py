@@ -117,16 +117,32 @@ def classify(exc: BaseException) -> ErrorKind:
     return ErrorKind.FATAL
 
 
+# A server's message longer than this is cut: a proxy's HTML page or botocore quoting a whole
+# response body (ResponseParserError) must fit a shard's status and an error line.
+MESSAGE_LIMIT = 300
+
+
 def describe(exc: BaseException) -> str:
-    """A one-line, credential-free description of a failed call."""
+    """A one-line, credential-free description of a failed call, at most about
+    MESSAGE_LIMIT characters of what the server or botocore said; pure."""
     if isinstance(exc, EstateError):
         return str(exc)
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         op = getattr(exc, "operation_name", "") or "call"
-        msg = str(err.get("Message", "")).strip()
+        msg = brief(str(err.get("Message", "")))
         return f"{op}: {err.get('Code', 'Error')}" + (f": {msg}" if msg else "")
-    return f"{type(exc).__name__}: {exc}"
+    # botocore's first line says what went wrong; later ones quote the body it got.
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {brief(first.rstrip(':'))}"
+
+
+def brief(text: str) -> str:
+    """`text` on one line, cut after MESSAGE_LIMIT characters with how much was left; pure."""
+    flat = " ".join(text.split())
+    if len(flat) <= MESSAGE_LIMIT:
+        return flat
+    return f"{flat[:MESSAGE_LIMIT]}… ({len(flat) - MESSAGE_LIMIT:,} more characters)"
 
 
 def is_unreachable(exc: BaseException) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import inspect
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+from typer import rich_utils
 from typer.core import TyperArgument, TyperOption
 
 _NAMES: dict[Any, str] = {int: "N", float: "NUMBER", str: "TEXT", Path: "PATH", dt.datetime: "TIME"}
@@ -35,8 +37,23 @@ def _argument_type(self: Any, ctx: Any) -> str | None:
     return None  # the argument's name (its metavar, e.g. ARN or [TYPE]) says it already
 
 
+def _one_line_summary(original: Any) -> Any:
+    """A command's summary in a list of commands: its docstring's first paragraph as one line
+    (Rich markup mode keeps the docstring's own line breaks, which the table then wraps again)."""
+
+    def summary(*, help_text: str, markup_mode: Any) -> Any:
+        first = inspect.cleandoc(help_text).split("\n\n")[0]
+        return original(help_text=" ".join(first.split()), markup_mode=markup_mode)
+
+    return summary
+
+
 def install() -> None:
-    """Make Typer's help show these placeholders. Changes Typer's option and argument classes."""
+    """Make Typer's help show these placeholders and one-line command summaries. Changes
+    Typer's option and argument classes and its command-list renderer."""
+    if not getattr(rich_utils, "_estate_summaries", False):
+        rich_utils._make_command_help = _one_line_summary(rich_utils._make_command_help)
+        rich_utils._estate_summaries = True  # type: ignore[attr-defined]
     options: Any = TyperOption
     options.display_type_rich = _option_type
     arguments: Any = TyperArgument

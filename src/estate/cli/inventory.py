@@ -14,8 +14,10 @@ from estate.cli.options import (
     ConfigOpt,
     Format,
     FormatOpt,
+    LogConfigOpt,
     MissingTagOpt,
     RegionsOpt,
+    VerboseOpt,
     check_regions,
     open_store,
     prepare,
@@ -85,9 +87,11 @@ def ls(
     limit: Annotated[int | None, typer.Option(min=1, help="At most N resources.")] = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """List resources from the inventory."""
-    cfg = prepare(config)
+    cfg = prepare(config, verbose, log_config)
     if type_:
         get_spec(type_)
     selection = queries.Selection(
@@ -126,9 +130,11 @@ def no_resources_match(sel: queries.Selection) -> str:
     return "no resources in the inventory (run `estate collect`?)"
 
 
-def _store_for(arn: str, config: Path | None) -> Database:
+def _store_for(
+    arn: str, config: Path | None, verbose: int = 0, log_config: Path | None = None
+) -> Database:
     """The inventory to look an ARN up in, once the ARN is known to be one."""
-    cfg = prepare(config)
+    cfg = prepare(config, verbose, log_config)
     check_arn(arn)
     return open_store(cfg)
 
@@ -137,9 +143,11 @@ def show(
     arn: ArnArg,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """One resource: current config, tags, first and last seen."""
-    record = queries.load_resource(_store_for(arn, config), arn)
+    record = queries.load_resource(_store_for(arn, config, verbose, log_config), arn)
     if record is None:
         raise InputError(f"{arn}: not in the inventory (run `estate collect`?)")
     console = render_stdout()
@@ -160,10 +168,12 @@ def history(
     change: ChangeOpt = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """The changes of one resource over time, with field-level diffs."""
     kinds = check_change_kinds(change)
-    db = _store_for(arn, config)
+    db = _store_for(arn, config, verbose, log_config)
     events = queries.load_history(db, arn, kinds=kinds)
     if not events and queries.load_resource(db, arn) is None:
         raise InputError(f"{arn}: not in the inventory")
@@ -199,9 +209,11 @@ def changes(
     type_: Annotated[list[str] | None, typer.Option("--type", help="Only this type.")] = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """What was created, modified or deleted (the last run's, unless --run or --since)."""
-    cfg = prepare(config)
+    cfg = prepare(config, verbose, log_config)
     kinds = check_change_kinds(change)
     for name in type_ or []:
         get_spec(name)
@@ -229,9 +241,11 @@ def runs(
     limit: Annotated[int, typer.Option(min=1, help="The newest N runs.")] = 20,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """Past runs: when, status, shards ok/failed, resources, changes, API figures."""
-    cfg = prepare(config)
+    cfg = prepare(config, verbose, log_config)
     db = open_store(cfg)
     records = [with_progress(db, r) for r in load_runs(db, limit)]  # runs going on: so far
     if not records:

@@ -39,9 +39,11 @@ def jobs(
     limit: Annotated[int, typer.Option(min=1, help="The newest N jobs.")] = 20,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+    log_config: LogConfigOpt = None,
 ) -> None:
     """Jobs (tag changes, copies) with their progress: done / skipped / failed / pending."""
-    cfg = prepare(config)
+    cfg = prepare(config, verbose, log_config)
     records = [j.record() for j in load_jobs(open_store(cfg), limit)]
     if not records:
         render_stderr().print(

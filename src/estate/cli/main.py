@@ -14,6 +14,7 @@ from estate.aws.errors import as_estate_error
 from estate.cli import collect, helptext, inventory, jobs, policy, s3, tag, worker
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
+from estate.cli.streams import guard_standard_streams
 from estate.commands import command_line
 from estate.errors import EstateError, Interrupted
 from estate.interrupts import restored
@@ -145,4 +146,5 @@ def _interrupted_line(exc: Interrupted) -> str:
 
 
 def entrypoint() -> None:
+    guard_standard_streams()
     sys.exit(main())

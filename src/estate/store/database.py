@@ -79,9 +79,14 @@ def create_store_engine(url: str, lock_timeout: float = 60.0) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            parent = Path(database).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise StoreError(f"store {redact(url)}: directory {parent} does not exist")
+            path = Path(database).expanduser().resolve()
+            if not path.parent.is_dir():
+                raise StoreError(f"store {redact(url)}: directory {path.parent} does not exist")
+            if path.is_dir():  # SQLite says only "unable to open database file"
+                raise StoreError(
+                    f"store {redact(url)}: {path} is a directory; name a file in it, "
+                    f"e.g. sqlite:///{path / 'estate.db'}"
+                )
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -86,3 +87,41 @@ def test_log_lines_print_above_a_live_bar_through_its_console() -> None:
         root.removeHandler(handler)
     assert stream.getvalue() == ""
     assert "throttled [eu-west-1]" in screen.getvalue()
+
+
+@pytest.mark.parametrize("group", [[], ["s3"]], ids=["estate", "estate s3"])
+def test_every_command_summary_in_a_list_of_commands_is_one_line(
+    group: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A docstring's own line breaks used to cut `estate s3 --help`'s summaries mid-sentence."""
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that Rich never has to wrap a summary
+    main([*group, "--help"])
+    listing = capsys.readouterr().out.split("Commands")[1]
+    lines = [line for line in listing.splitlines() if line.startswith("│")]
+    continued = [line for line in lines if line.startswith("│  ")]  # no command name: wrapped
+    assert lines and continued == []
+    rows = [line.strip("│ ") for line in lines]
+    assert any("two statements merged into the bucket policy" in row for row in rows) or not group
+    assert any("`s3 copy` and `resume` (executor: celery)" in row for row in rows) or group
+
+
+def test_every_command_that_reads_a_config_takes_v_and_log_config() -> None:
+    """`estate ls -v` was "No such option: -v" while `estate collect -v` logged more."""
+    import typer.main
+
+    def leaves(command: Any, path: str) -> list[tuple[str, Any]]:
+        if hasattr(command, "commands"):  # a group (Typer's own, not a click.Group)
+            return [
+                leaf
+                for name, sub in command.commands.items()
+                for leaf in leaves(sub, f"{path} {name}")
+            ]
+        return [(path, command)]
+
+    lacking = [
+        path
+        for path, command in leaves(typer.main.get_command(app), "estate")
+        if any("--config" in p.opts for p in command.params)
+        and not {"-v", "--log-config"} <= {o for p in command.params for o in p.opts}
+    ]
+    assert lacking == []
