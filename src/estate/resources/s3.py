@@ -17,6 +17,10 @@ def region_from_location(constraint: str | None) -> str:
 
 
 def bucket_region(item: Mapping[str, Any]) -> str:
+    """GetBucketLocation's answer; when that call was refused (a bucket policy may deny it to
+    all but its owner), the region ListBuckets itself reports, never us-east-1 by default."""
+    if "LocationConstraint" not in item and item.get("BucketRegion"):
+        return str(item["BucketRegion"])
     return region_from_location(item.get("LocationConstraint"))
 
 

@@ -132,3 +132,31 @@ def test_a_queue_denying_get_queue_attributes_is_kept_with_its_arn(
     assert jobs.arn == f"arn:aws:sqs:eu-west-1:{ACCOUNT}:estate-jobs"
     assert record.arn == f"arn:aws:sqs:eu-west-1:{ACCOUNT}:estate-private"
     assert record.tags == {"team": "core"}  # ListQueueTags was allowed
+
+
+def test_a_bucket_denying_get_bucket_location_keeps_the_region_listbuckets_gave(
+    member: boto3.Session, reader: AccountSession
+) -> None:
+    s3 = member.client("s3", region_name="eu-west-1")
+    s3.create_bucket(
+        Bucket="estate-far", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    client = reader.client("s3", "us-east-1")  # ListBuckets and GetBucketLocation both
+    client.meta.events.register(
+        "before-call.s3.GetBucketLocation", answer_for("estate-far", "AccessDenied", 403)
+    )
+
+    def with_bucket_region(parsed: dict[str, Any], **_: Any) -> None:
+        # AWS's ListBuckets answer carries each bucket's BucketRegion; moto 5.2's does not.
+        for bucket in parsed.get("Buckets", []):
+            bucket.setdefault("BucketRegion", "eu-west-1")
+
+    client.meta.events.register("after-call.s3.ListBuckets", with_bucket_region)
+
+    far = items_by_id(BUCKET, reader, GLOBAL_REGION)["estate-far"]
+
+    assert [r.as_record()["call"] for r in far.refused] == ["s3:GetBucketLocation"]
+    # Not us-east-1 (what a null LocationConstraint means): the constraint is unknown here,
+    # and ListBuckets' BucketRegion says where the bucket is, so its tags are read there.
+    assert far.region == "eu-west-1"
+    assert far.data["Tags"] == []
