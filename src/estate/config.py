@@ -123,10 +123,10 @@ class Config(BaseModel):
     types: list[str] | None = None
     concurrency: Annotated[int, Field(ge=1, le=1024)] = 16
     concurrency_per_account: Annotated[int, Field(ge=1, le=1024)] | None = None
-    throttle_budget: Annotated[float, Field(ge=0, le=86400)] = 900.0
+    throttle_budget: Annotated[float, Field(ge=0, le=86400, allow_inf_nan=False)] = 900.0
     # Multiplies the built-in API rate limits: below 1 when other tools share the accounts'
     # limits (or a simulated AWS has lower ones), above 1 where AWS raised them for you.
-    rate_scale: Annotated[float, Field(gt=0, le=100)] = 1.0
+    rate_scale: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 1.0
     session_duration: Annotated[int, Field(ge=900, le=43200)] = 3600
     # Many workers: `celery` sends each shard to `estate worker` processes through the broker;
     # they share the PostgreSQL store and, in Redis, the API rate limits.
@@ -134,7 +134,8 @@ class Config(BaseModel):
     broker_url: Annotated[str | None, Field(validate_default=True)] = None
     broker_options: dict[str, Any] = Field(default_factory=dict)  # kombu transport options
     rate_limit_url: Annotated[str | None, Field(validate_default=True)] = None
-    heartbeat: Annotated[float, Field(gt=0, le=3600)] = 10.0  # seconds between worker beats
+    # seconds between worker beats
+    heartbeat: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 10.0
 
     @field_validator("store")
     @classmethod

@@ -118,3 +118,21 @@ def test_bare_and_unquoted_account_ids_mean_their_text(tmp_path: Path) -> None:
 def test_a_short_account_id_is_still_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"accounts\[0\]\.id: must be a 12-digit AWS account id"):
         load_config(config_file(tmp_path, "accounts: [12345]\n"), env={})
+
+
+@pytest.mark.parametrize(
+    ("variable", "key"),
+    [("ESTATE_RATE_SCALE", "rate_scale"), ("ESTATE_HEARTBEAT", "heartbeat")],
+)
+@pytest.mark.parametrize("word", ["nan", "inf"])
+def test_a_number_that_is_not_finite_is_named_so(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    key: str,
+    word: str,
+) -> None:
+    monkeypatch.setenv(variable, word)
+    line = one_line(capsys, "ls", "-c", str(config_file(tmp_path, "")))
+    assert f"{key}: Input should be a finite number" in line  # not "should be ≤ 100"
