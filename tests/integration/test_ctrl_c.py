@@ -106,22 +106,27 @@ def slow(emulator: Emulator) -> Iterator[FaultProxy]:
         yield proxy
 
 
+def fleet_config(tmp_path: Path, endpoint_url: str, **keys: Any) -> Path:
+    """estate.yaml for the fleet's accounts behind `endpoint_url`: a SQLite store in tmp_path,
+    EC2's network types in two regions, 2 shards at once, unless `keys` say otherwise."""
+    config = tmp_path / "estate.yaml"
+    settings = {
+        "store": f"sqlite:///{tmp_path}/estate.db",
+        "endpoint_url": endpoint_url,
+        "accounts": [{"id": a} for a in TAG_ACCOUNTS],
+        "regions": ["us-east-1", "eu-west-1"],
+        "types": ["ec2:instance", "ec2:vpc", "ec2:subnet", "ec2:security-group"],
+        "concurrency": 2,
+        **keys,
+    }
+    config.write_text(yaml.safe_dump(settings))
+    return config
+
+
 def test_ctrl_c_during_collect_then_collect_resume_finishes_the_run(
     fleet: set[str], slow: FaultProxy, tmp_path: Path
 ) -> None:
-    config = tmp_path / "estate.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "store": f"sqlite:///{tmp_path}/estate.db",
-                "endpoint_url": slow.endpoint_url,
-                "accounts": [{"id": a} for a in TAG_ACCOUNTS],
-                "regions": ["us-east-1", "eu-west-1"],
-                "types": ["ec2:instance", "ec2:vpc", "ec2:subnet", "ec2:security-group"],
-                "concurrency": 2,
-            }
-        )
-    )
+    config = fleet_config(tmp_path, slow.endpoint_url, concurrency=2)
     db = tmp_path / "estate.db"
     ok = "SELECT count(*) FROM shards WHERE status = 'ok'"
 
@@ -168,18 +173,8 @@ def test_ctrl_c_during_tag_apply_and_resume_then_resume_tags_each_once(
 ) -> None:
     counter = TagCounter()
     with FaultProxy(emulator.endpoint_url, on_forward=counter) as proxy:
-        config = tmp_path / "estate.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "store": f"sqlite:///{tmp_path}/estate.db",
-                    "endpoint_url": proxy.endpoint_url,
-                    "accounts": [{"id": a} for a in TAG_ACCOUNTS],
-                    "regions": ["us-east-1"],
-                    "types": ["ec2:instance"],
-                    "concurrency": 2,
-                }
-            )
+        config = fleet_config(
+            tmp_path, proxy.endpoint_url, regions=["us-east-1"], types=["ec2:instance"]
         )
         collected = run_estate(tmp_path, config, "collect")
         assert collected.returncode == 0, collected.stdout + collected.stderr
@@ -297,21 +292,14 @@ def pg_count(url: str, sql: str) -> int:
 def test_ctrl_c_to_a_follower_and_a_worker_leaves_the_run_to_finish_elsewhere(
     fleet: set[str], slow: FaultProxy, pg_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    config = tmp_path / "estate.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "store": pg_url,
-                "executor": "celery",
-                "broker_url": redis_url,
-                "heartbeat": 1,
-                "endpoint_url": slow.endpoint_url,
-                "accounts": [{"id": a} for a in TAG_ACCOUNTS],
-                "regions": ["us-east-1", "eu-west-1"],
-                "types": ["ec2:instance", "ec2:vpc", "ec2:subnet", "ec2:security-group"],
-                "concurrency": 1,
-            }
-        )
+    config = fleet_config(
+        tmp_path,
+        slow.endpoint_url,
+        store=pg_url,
+        executor="celery",
+        broker_url=redis_url,
+        heartbeat=1,
+        concurrency=1,
     )
     workers = Workers(tmp_path, config)
     try:

@@ -26,6 +26,18 @@ def fifo(tmp_path: Path) -> Iterator[Path]:
     writer.join(timeout=5)
 
 
+def ls_reading(
+    option: str, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    """`estate ls` given `path` as its config or as LOG_CFG: its exit code, and how the error
+    line names that file."""
+    monkeypatch.chdir(tmp_path)
+    if option == "config":
+        return main(["ls", "-c", str(path)]), ""
+    monkeypatch.setenv("LOG_CFG", str(path))
+    return main(["ls", "-c", str(tmp_path / "absent.yaml")]), "log config "
+
+
 @pytest.mark.parametrize("option", ["config", "log config"])
 def test_a_fifo_named_as_a_file_is_refused_at_once(
     option: str,
@@ -34,13 +46,7 @@ def test_a_fifo_named_as_a_file_is_refused_at_once(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    if option == "config":
-        code = main(["ls", "-c", str(fifo)])
-    else:
-        monkeypatch.setenv("LOG_CFG", str(fifo))
-        code = main(["ls", "-c", str(tmp_path / "absent.yaml")])
-    prefix = "" if option == "config" else "log config "
+    code, prefix = ls_reading(option, fifo, tmp_path, monkeypatch)
     assert (code, capsys.readouterr().err) == (
         2,
         f"estate: error: {prefix}{fifo}: is a named pipe (FIFO), not a file\n",
@@ -55,13 +61,7 @@ def test_a_file_that_is_not_utf8_names_the_byte_and_line(
     latin1.write_bytes(
         "store: sqlite:///estate.db\nrole_name: Lecteur\n# équipe\n".encode("latin-1")
     )
-    monkeypatch.chdir(tmp_path)
-    if option == "config":
-        code = main(["ls", "-c", str(latin1)])
-    else:
-        monkeypatch.setenv("LOG_CFG", str(latin1))
-        code = main(["ls", "-c", str(tmp_path / "absent.yaml")])
-    prefix = "" if option == "config" else "log config "
+    code, prefix = ls_reading(option, latin1, tmp_path, monkeypatch)
     assert (code, capsys.readouterr().err) == (
         2,
         f"estate: error: {prefix}{latin1}: not UTF-8 text (byte 0xe9 on line 3)\n",
