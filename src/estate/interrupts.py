@@ -29,7 +29,8 @@ def stopping(stop: threading.Event | None = None) -> Iterator[threading.Event]:
     if threading.current_thread() is not threading.main_thread():
         yield event
         return
-    raised: list[int] = []
+    # Inside the saving after a Ctrl-C (the handler is `_again`), a new Ctrl-C only is noted.
+    raised: list[int] = [signal.SIGINT] if signal.getsignal(signal.SIGINT) is _again else []
 
     def interrupted(signum: int, frame: Any) -> None:
         event.set()
@@ -44,6 +45,14 @@ def stopping(stop: threading.Event | None = None) -> Iterator[threading.Event]:
         yield event
     finally:
         signal.signal(signal.SIGINT, _again if raised else previous)
+
+
+def ignored_while_exiting() -> None:
+    """The program's work is over: a Ctrl-C now must not cut the exit short. Python sets its
+    own handlers back to the default late in its exit, where a SIGINT would kill the process
+    (status -2, not the 130 or 0 it returns); an ignored one stays ignored."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager

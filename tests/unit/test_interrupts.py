@@ -51,3 +51,33 @@ def test_a_stop_set_by_other_means_still_lets_ctrl_c_interrupt() -> None:
     stop.set()
     with restored(), pytest.raises(KeyboardInterrupt), stopping(stop):
         _ctrl_c()
+
+
+def test_the_saving_in_its_own_stopping_block_after_a_ctrl_c_is_not_interrupted() -> None:
+    # run_job saves the interrupted job inside a new `stopping()`: a Ctrl-C there is a later one
+    saved = []
+    with restored():
+        try:
+            with stopping():
+                _ctrl_c()
+        except KeyboardInterrupt:
+            with stopping():
+                _ctrl_c(wait=0.05)
+                saved.append("job 1")
+    assert saved == ["job 1"]
+
+
+def test_the_exit_ignores_ctrl_c_so_the_status_is_the_one_returned() -> None:
+    # Python sets its handlers back to SIG_DFL late in its exit; a SIGINT then would kill the
+    # process (status -2) instead of letting it exit 130. An ignored SIGINT stays ignored.
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from estate.interrupts import ignored_while_exiting\n"
+        "ignored_while_exiting()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.exit(130)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 130

@@ -17,7 +17,7 @@ from estate.cli.render import stdout as render_stdout
 from estate.cli.streams import guard_standard_streams
 from estate.commands import command_line
 from estate.errors import EstateError, Interrupted
-from estate.interrupts import restored
+from estate.interrupts import ignored_while_exiting, restored
 from estate.logsetup import log_internal_error
 
 helptext.install()
@@ -147,4 +147,6 @@ def _interrupted_line(exc: Interrupted) -> str:
 
 def entrypoint() -> None:
     guard_standard_streams()
-    sys.exit(main())
+    code = main()
+    ignored_while_exiting()
+    sys.exit(code)
