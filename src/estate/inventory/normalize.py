@@ -19,6 +19,7 @@ import jmespath
 
 from estate.aws.partitions import partition_of_region
 from estate.errors import EstateError
+from estate.inventory.relations import edges
 from estate.resources.spec import ResourceSpec
 
 
@@ -35,6 +36,9 @@ class Resource:
     hash: str
     # Per-item calls refused for it ({"call", "code", "fields"}): it lacks those fields.
     incomplete: list[dict[str, Any]] = field(default_factory=list)
+    # Typed edges from its fields ({"kind", "type", "arn"}); they follow from the config, so
+    # they are not hashed apart.
+    relations: list[dict[str, str]] = field(default_factory=list)
 
     def state(self) -> dict[str, Any]:
         """What a change is computed over: everything that describes the resource."""
@@ -184,6 +188,13 @@ def owner_of(spec: ResourceSpec, account: str, data: Any) -> str:
     return str(found) if found else account
 
 
+def _template_of(type_name: str) -> str | None:
+    from estate.resources.registry import REGISTRY  # the registry imports every spec module
+
+    spec = REGISTRY.get(type_name)
+    return spec.arn_template if spec else None
+
+
 def normalize_resource(
     spec: ResourceSpec,
     account: str,
@@ -205,6 +216,7 @@ def normalize_resource(
     name = jmespath.search(spec.name, data) if spec.name else tags.get("Name")
     owner = owner_of(spec, account, data)
     arn = resource_arn(spec, owner, region, res_id, data, partition)
+    relations = [e.plain() for e in edges(spec, data, owner, region, _template_of, partition)]
     config = data
     if spec.tags:
         config = drop_paths(config, [spec.tags])
@@ -224,6 +236,7 @@ def normalize_resource(
         config=config,
         hash="",
         incomplete=[dict(refusal) for refusal in incomplete],
+        relations=relations,
     )
     return Resource(**{**resource.__dict__, "hash": content_hash(resource.state())})
 

@@ -38,6 +38,30 @@ class Detail:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A typed edge from one field of an item to another resource: `path` (JMESPath into the
+    item as collected) gives the target's id or ARN, or a list of them; `target` is the
+    target's type (`ec2:subnet`), `kind` the edge's name as users query it (`subnet`). An id
+    is made an ARN with the target spec's template, in the item's account and region."""
+
+    kind: str
+    target: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A child type is listed per item of its `type` (ELBv2 listeners per load balancer):
+    `params` maps a request parameter of the child's list call to a JMESPath into the parent
+    item; `carry` copies parent fields into each child item (a cluster's name into its
+    services) under the given keys."""
+
+    type: str
+    params: Mapping[str, str]
+    carry: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     """How to enumerate, identify and normalize one resource type.
 
@@ -80,6 +104,8 @@ class ResourceSpec:
     unstable: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
     taggable: bool = True
+    relations: tuple[Relation, ...] = ()
+    parent: Parent | None = None  # a child type: listed per parent item
 
     @property
     def is_global(self) -> bool:
