@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from estate.actions.jobs import JobContext, KindBase, Report, run_job
-from estate.actions.tagapply import SENDERS, Caller, Outcome
+from estate.actions.tagapply import Caller, Outcome, sender_for
 from estate.actions.tagplan import APIS, PlannedItem, TagPlan, batch_key, batch_limit, batch_stream
 from estate.aws.partitions import home_region
 from estate.aws.sessions import SessionFactory
@@ -124,7 +124,8 @@ class TagJob(KindBase):
         counts: Counter[str] = Counter()
 
         def send(batch: list[tuple[int, PlannedItem]]) -> None:
-            outcomes = SENDERS[api_name](caller, call_region, [item for _, item in batch])
+            items = [item for _, item in batch]
+            outcomes = sender_for(items)(caller, call_region, items)
             done, failed = _split(batch, outcomes)
             save_outcomes(ctx.db, run_id, done, failed)
             with self._lock:

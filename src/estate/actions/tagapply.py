@@ -20,11 +20,12 @@ from botocore.exceptions import ClientError
 
 from estate.actions.tagplan import MAX_TAGS, PlannedItem, TagChange, reserved
 from estate.aws.errors import ErrorKind, classify, describe, error_code
-from estate.aws.partitions import dns_suffix
 from estate.aws.retry import RetryPolicy, backoff_delay
 from estate.inventory.normalize import normalize_tags
+from estate.resources.registry import get_spec
+from estate.resources.spec import TAGGING_SERVICE, TagWrite
 
-TAGGING = "resourcegroupstaggingapi"
+TAGGING = TAGGING_SERVICE
 PARTIAL_ATTEMPTS = 5  # TagResources/UntagResources rounds for ARNs AWS reports as failed
 # Errors about one resource of a call made for many: narrowed down to it by halving.
 ITEM_CODES = frozenset({"TagLimitExceeded", "InvalidID", "InvalidResourceId", "InvalidTag"})
@@ -74,21 +75,62 @@ def _same_change(batch: Sequence[PlannedItem]) -> TagChange:
     return change
 
 
-# --- EC2: many ids per call -----------------------------------------------------------------
+# --- what names a resource in its tag calls -------------------------------------------------
 
 
-def apply_ec2(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
-    """CreateTags / DeleteTags with every id of the batch (up to 1,000) in one call each."""
+def tag_target(item: PlannedItem, write: TagWrite | None = None) -> str:
+    """The value the type's tag write names the item by: its ARN, its id, or a config value
+    planned with it (an SQS queue's URL), else built from its ARN as the write says."""
+    write = write or _write(item)
+    if write.source == "arn":
+        return item.arn
+    if write.source == "id":
+        return item.id
+    if item.url:
+        return item.url
+    if write.from_arn is None:
+        raise ValueError(f"{item.arn}: no {write.source} planned and no way to build it")
+    return write.from_arn(item.arn)
+
+
+def _write(item: PlannedItem) -> TagWrite:
+    return get_spec(item.type).tag_write
+
+
+def _tags(write: TagWrite, tags: Mapping[str, str]) -> Any:
+    return _tag_list(tags) if write.tags_as == "list" else dict(tags)
+
+
+def _keys(write: TagWrite, keys: Sequence[str]) -> list[Any]:
+    # No Value: EC2's DeleteTags then removes the key whatever its value.
+    return [{"Key": k} for k in keys] if write.unset_as == "key-list" else list(keys)
+
+
+def _same_write(batch: Sequence[PlannedItem]) -> TagWrite:
+    write = _write(batch[0])
+    if any(_write(item) != write for item in batch):
+        raise ValueError("a batch mixes items whose tags are written differently")
+    return write
+
+
+# --- native, many resources per call (EC2 CreateTags: 1,000 ids) ----------------------------
+
+
+def apply_batched(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
+    """The type's own set/unset calls (EC2 CreateTags / DeleteTags) with every resource of the
+    batch in one call each."""
     change = _same_change(batch)
+    write = _same_write(batch)
+    service = get_spec(batch[0].type).service
 
     def send(part: Sequence[PlannedItem]) -> list[Outcome]:
-        ids = [item.id for item in part]
+        targets = {write.param: [tag_target(item, write) for item in part]}
         if change.set:
-            caller.call("ec2", region, "CreateTags", Resources=ids, Tags=_tag_list(change.set))
+            tags = {write.tags_param: _tags(write, change.set)}
+            caller.call(service, region, write.set_op, **targets, **tags)
         if change.unset:
-            # No Value: DeleteTags removes the key whatever its value.
-            keys = [{"Key": k} for k in change.unset]
-            caller.call("ec2", region, "DeleteTags", Resources=ids, Tags=keys)
+            keys = {write.unset_param: _keys(write, change.unset)}
+            caller.call(service, region, write.unset_op, **targets, **keys)
         return [Outcome(item) for item in part]
 
     return isolating(send, batch)
@@ -166,21 +208,32 @@ def apply_tagging(
     return isolating(send, batch)
 
 
-# --- S3: the whole tag set is replaced by a PUT, so read it and merge -----------------------
+# --- native, the whole set replaced by one call (S3): read it and merge -----------------------
 
 
-def _bucket_tags(caller: Caller, region: str, bucket: str) -> dict[str, str]:
+# What S3 answers for a bucket without tags.
+NO_TAG_SET = "NoSuchTagSet"
+
+
+def _current_tags(caller: Caller, region: str, item: PlannedItem) -> dict[str, str]:
+    spec = get_spec(item.type)
+    write = spec.tag_write
     try:
-        answer = caller.call("s3", region, "GetBucketTagging", Bucket=bucket)
+        answer = caller.call(
+            spec.service, region, str(write.read_op), **{write.param: tag_target(item, write)}
+        )
     except ClientError as exc:
-        if error_code(exc) == "NoSuchTagSet":
+        if error_code(exc) == NO_TAG_SET:
             return {}
         raise
     return normalize_tags(answer.get("TagSet"))
 
 
-def _merge_bucket(caller: Caller, region: str, item: PlannedItem) -> Outcome:
-    current = _bucket_tags(caller, region, item.id)
+def _merge_one(caller: Caller, region: str, item: PlannedItem) -> Outcome:
+    spec = get_spec(item.type)
+    write = spec.tag_write
+    target = {write.param: tag_target(item, write)}
+    current = _current_tags(caller, region, item)
     merged = item.change.apply(current)
     counted = len([k for k in merged if not reserved(k)])
     if counted > MAX_TAGS and counted > len([k for k in current if not reserved(k)]):
@@ -193,70 +246,55 @@ def _merge_bucket(caller: Caller, region: str, item: PlannedItem) -> Outcome:
         needed = replace(item, change=item.change.needed_by(current))
         (tagged,) = apply_tagging(caller, region, [needed])
         return Outcome(item, error=tagged.error, tags=None if tagged.error else merged)
-    if merged:
-        caller.call(
-            "s3", region, "PutBucketTagging", Bucket=item.id, Tagging={"TagSet": _tag_list(merged)}
-        )
+    if merged or write.clear_op is None:
+        tagging = {"Tagging": {"TagSet": _tag_list(merged)}}  # S3's shape of a whole set
+        caller.call(spec.service, region, write.set_op, **target, **tagging)
     else:
-        caller.call("s3", region, "DeleteBucketTagging", Bucket=item.id)
+        caller.call(spec.service, region, write.clear_op, **target)
     return Outcome(item, tags=merged)
 
 
-def apply_s3(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
-    """GetBucketTagging, then PutBucketTagging with those tags and the change merged (or
-    DeleteBucketTagging when none are left), in the bucket's own region."""
-    return isolating(lambda part: [_merge_bucket(caller, region, i) for i in part], batch)
+def apply_merged(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
+    """For a write that replaces the whole set (S3): read the set (GetBucketTagging), then
+    write it with the change merged (PutBucketTagging), or clear it (DeleteBucketTagging) when
+    none is left, in the resource's own region."""
+    return isolating(lambda part: [_merge_one(caller, region, i) for i in part], batch)
 
 
-# --- IAM and SQS: one resource per call -----------------------------------------------------
+# --- native, one resource per call (IAM TagRole, SQS TagQueue) -----------------------------
 
 
-def apply_iam(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
-    """TagRole/UntagRole or TagUser/UntagUser."""
+def apply_each(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
+    """Each item's own set/unset calls, one resource per call (TagRole/UntagRole,
+    TagUser/UntagUser, TagQueue/UntagQueue, as its type's spec says)."""
 
     def send(part: Sequence[PlannedItem]) -> list[Outcome]:
         for item in part:
-            kind = {"iam:role": "Role", "iam:user": "User"}[item.type]
-            name = {f"{kind}Name": item.id}
+            spec = get_spec(item.type)
+            write = spec.tag_write
+            target = {write.param: tag_target(item, write)}
             if item.change.set:
-                caller.call("iam", region, f"Tag{kind}", **name, Tags=_tag_list(item.change.set))
+                tags = {write.tags_param: _tags(write, item.change.set)}
+                caller.call(spec.service, region, write.set_op, **target, **tags)
             if item.change.unset:
-                caller.call("iam", region, f"Untag{kind}", **name, TagKeys=list(item.change.unset))
+                keys = {write.unset_param: _keys(write, item.change.unset)}
+                caller.call(spec.service, region, write.unset_op, **target, **keys)
         return [Outcome(item) for item in part]
 
     return isolating(send, batch)
 
 
-def queue_url(item: PlannedItem) -> str:
-    """The queue's URL as listed; else built from its ARN (arn:PARTITION:sqs:REGION:ACCOUNT:NAME),
-    on its partition's domain (amazonaws.com.cn in aws-cn)."""
-    if item.url:
-        return item.url
-    _, partition, _, region, account, name = item.arn.split(":", 5)
-    return f"https://sqs.{region}.{dns_suffix(partition)}/{account}/{name}"
+Sender = Callable[[Caller, str, Sequence[PlannedItem]], list[Outcome]]
 
-
-def apply_sqs(caller: Caller, region: str, batch: Sequence[PlannedItem]) -> list[Outcome]:
-    """TagQueue / UntagQueue."""
-
-    def send(part: Sequence[PlannedItem]) -> list[Outcome]:
-        for item in part:
-            url = queue_url(item)
-            if item.change.set:
-                caller.call("sqs", region, "TagQueue", QueueUrl=url, Tags=dict(item.change.set))
-            if item.change.unset:
-                caller.call(
-                    "sqs", region, "UntagQueue", QueueUrl=url, TagKeys=list(item.change.unset)
-                )
-        return [Outcome(item) for item in part]
-
-    return isolating(send, batch)
-
-
-SENDERS: dict[str, Callable[[Caller, str, Sequence[PlannedItem]], list[Outcome]]] = {
-    "ec2": apply_ec2,
-    "tagging": apply_tagging,
-    "s3": apply_s3,
-    "iam": apply_iam,
-    "sqs": apply_sqs,
+# One sender per style of write (resources/spec.py TagStyle).
+SENDERS: dict[str, Sender] = {
+    "batched": apply_batched,
+    "tagging-api": apply_tagging,
+    "merged": apply_merged,
+    "each": apply_each,
 }
+
+
+def sender_for(batch: Sequence[PlannedItem]) -> Sender:
+    """The sender a batch's items are written with, as their type's spec says."""
+    return SENDERS[_write(batch[0]).style]

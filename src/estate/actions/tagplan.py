@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from estate.errors import InputError
 from estate.inventory.retag import apply_tags
-from estate.resources.spec import ResourceSpec
+from estate.resources.registry import REGISTRY, get_spec
+from estate.resources.spec import TAGGING_API, TAGGING_SERVICE, ResourceSpec, TagWrite
 
 T = TypeVar("T")
 
@@ -116,19 +117,24 @@ def parse_tag_change(sets: Sequence[str], unsets: Sequence[str]) -> TagChange:
     return TagChange(dict(sorted(wanted.items())), tuple(sorted(removed)))
 
 
-# --- which API tags what -----------------------------------------------------------------------
+# --- which API tags what: read from the specs --------------------------------------------
 
 
 @dataclass(frozen=True)
 class TagApi:
-    """How estate tags a kind of resource. `batch`: resources per call at most."""
+    """A group's API as a plan shows it, derived from the tag writes of the types in the group
+    (iam: roles and users). `batch`: resources per call at most."""
 
     name: str  # the last part of an item group: account/region/NAME
     service: str  # botocore's service name
     batch: int
-    set_op: str
+    set_op: str  # operations joined by "/" when the group's types call different ones
     unset_op: str
-    reads_first: bool = False  # S3: read the bucket's tags, write them back merged
+    read_op: str | None = None  # S3: read the bucket's tags (GetBucketTagging), write them merged
+
+    @property
+    def reads_first(self) -> bool:
+        return self.read_op is not None
 
     def calls(self, change: TagChange) -> int:
         """Calls one batch needing `change` makes (on success, without retries)."""
@@ -136,50 +142,49 @@ class TagApi:
             return 2
         return int(bool(change.set)) + int(bool(change.unset))
 
+    def calls_text(self, change: TagChange) -> str:
+        """The operations a batch needing `change` calls, joined by "+"."""
+        if self.read_op is not None:
+            return f"{self.read_op}+{self.set_op}"
+        ops = ([self.set_op] if change.set else []) + ([self.unset_op] if change.unset else [])
+        return "+".join(ops)
 
-APIS: dict[str, TagApi] = {
-    api.name: api
-    for api in (
-        TagApi("ec2", "ec2", 1000, "CreateTags", "DeleteTags"),
-        TagApi("tagging", "resourcegroupstaggingapi", 20, "TagResources", "UntagResources"),
-        TagApi("s3", "s3", 1, "PutBucketTagging", "PutBucketTagging", reads_first=True),
-        TagApi("iam", "iam", 1, "TagRole/TagUser", "UntagRole/UntagUser"),
-        TagApi("sqs", "sqs", 1, "TagQueue", "UntagQueue"),
-    )
-}
 
-# Types whose own service tags best (and works in the emulator); every other taggable type goes
-# through the Resource Groups Tagging API (lambda, sns, dynamodb, rds, autoscaling, ...).
-NATIVE: dict[str, str] = {
-    "ec2:instance": "ec2",
-    "ec2:vpc": "ec2",
-    "ec2:subnet": "ec2",
-    "ec2:security-group": "ec2",
-    "ec2:volume": "ec2",
-    "s3:bucket": "s3",  # PutBucketTagging replaces the whole set: merged with what is there
-    "iam:role": "iam",
-    "iam:user": "iam",
-    "sqs:queue": "sqs",
-}
-NOT_TAGGABLE: dict[str, str] = {
-    "cloudformation:stack": (
-        "a stack's tags change only through a stack update (UpdateStack), which also "
-        "updates every resource in it; estate does not update stacks"
-    ),
-}
+def tag_apis(specs: Iterable[ResourceSpec]) -> dict[str, TagApi]:
+    """Pure: the API of every group the taggable specs among `specs` fall in."""
+    by_group: dict[str, list[ResourceSpec]] = {}
+    for spec in specs:
+        if spec.tag_reason() is None:
+            by_group.setdefault(spec.tag_group, []).append(spec)
+    by_group.setdefault("tagging", [])  # S3's buckets with aws: tags fall back to it
+
+    def ops(writes: list[TagWrite], attr: str, default: str) -> str:
+        return "/".join(sorted({getattr(w, attr) for w in writes})) or default
+
+    apis = {}
+    for name, members in by_group.items():
+        writes = [s.tag_write for s in members] or [TAGGING_API]
+        apis[name] = TagApi(
+            name=name,
+            service=members[0].tag_service if members else TAGGING_SERVICE,
+            batch=min(w.batch for w in writes),
+            set_op=ops(writes, "set_op", TAGGING_API.set_op),
+            unset_op=ops(writes, "unset_op", TAGGING_API.unset_op),
+            read_op=next((w.read_op for w in writes if w.style == "merged"), None),
+        )
+    return apis
+
+
+APIS: dict[str, TagApi] = tag_apis(REGISTRY.values())
 
 
 def untaggable_reason(spec: ResourceSpec) -> str | None:
     """Why estate cannot tag resources of this type, or None when it can."""
-    if spec.type in NOT_TAGGABLE:
-        return NOT_TAGGABLE[spec.type]
-    if not spec.taggable or spec.tags is None:
-        return "the type has no tags"
-    return None
+    return spec.tag_reason()
 
 
 def api_for(spec: ResourceSpec) -> TagApi:
-    return APIS[NATIVE.get(spec.type, "tagging")]
+    return APIS[spec.tag_group]
 
 
 def check_taggable(spec: ResourceSpec) -> TagApi:
@@ -187,6 +192,18 @@ def check_taggable(spec: ResourceSpec) -> TagApi:
     if reason is not None:
         raise InputError(f"{spec.type} cannot be tagged by estate: {reason}")
     return api_for(spec)
+
+
+def config_source(write: TagWrite) -> str | None:
+    """The config key a write names its resource by ("config.QueueUrl": QueueUrl), or None."""
+    prefix, sep, key = write.source.partition(".")
+    return key if sep and prefix == "config" else None
+
+
+def tag_config_keys(specs: Iterable[ResourceSpec]) -> tuple[str, ...]:
+    """The config keys the tag writes of `specs` name resources by: what a plan must load."""
+    keys = {config_source(s.tag_write) for s in specs if s.tag_reason() is None}
+    return tuple(sorted(k for k in keys if k))
 
 
 # --- the plan -------------------------------------------------------------------------------
@@ -204,7 +221,9 @@ class PlannedItem:
     api: str
     change: TagChange
     name_from_tag: bool = False  # its name is its Name tag (kept true in the inventory)
-    url: str | None = None  # an SQS queue's URL
+    # The config value the type's tag write names the resource by (an SQS queue's URL); kept
+    # under "url" in job payloads, as jobs planned before always had it.
+    url: str | None = None
 
     @property
     def grp(self) -> str:
@@ -317,7 +336,9 @@ def batch_limit(api: TagApi, batch_size: int | None) -> int:
 
 
 def batch_key(item: PlannedItem) -> Hashable:
-    return item.change.key()
+    """Items that share a call: the same change, written the same way (a group may hold types
+    whose writes differ, e.g. IAM roles and users)."""
+    return get_spec(item.type).tag_write, item.change.key()
 
 
 def batch_stream(items: Iterable[T], key: Callable[[T], Hashable], limit: int) -> Iterator[list[T]]:
@@ -366,6 +387,7 @@ def plan_tags(
         if counted > MAX_TAGS and counted > len([k for k in tags if not reserved(k)]):
             over.append((rec["arn"], counted))
         config = rec.get("config") or {}
+        key = config_source(spec.tag_write)
         items.append(
             PlannedItem(
                 arn=rec["arn"],
@@ -373,10 +395,10 @@ def plan_tags(
                 account=rec["account"],
                 region=rec["region"],
                 id=rec["id"],
-                api=api_for(spec).name,
+                api=spec.tag_group,
                 change=needed,
                 name_from_tag=spec.name is None,
-                url=config.get("QueueUrl") if spec.type == "sqs:queue" else None,
+                url=config.get(key) if key else None,
             )
         )
     items.sort(key=_sort_key)

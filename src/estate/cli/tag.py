@@ -21,6 +21,7 @@ from estate.actions.tagplan import (
     check_taggable,
     parse_tag_change,
     plan_tags,
+    tag_config_keys,
     untaggable_reason,
 )
 from estate.aws.sessions import SessionFactory
@@ -112,7 +113,8 @@ def tag(
     if live:
         factory = session_factory(cfg, profile)
         _collect_again(cfg, db, factory, selection)
-    plan = plan_tags(load_tag_targets(db, selection), change, get_spec, batch_size)
+    targets = load_tag_targets(db, selection, tag_config_keys(REGISTRY.values()))
+    plan = plan_tags(targets, change, get_spec, batch_size)
     _check(plan, max_resources)
     out, err = render_stdout(), render_stderr()
     if fmt == Format.table:
@@ -230,8 +232,4 @@ def _print_plan(console: Console, plan: TagPlan) -> None:
 
 def _calls_text(api_name: str, change: TagChange) -> str:
     """The calls a group makes: its API's operations the change needs."""
-    api = APIS[api_name]
-    if api.reads_first:
-        return f"GetBucketTagging+{api.set_op}"
-    ops = ([api.set_op] if change.set else []) + ([api.unset_op] if change.unset else [])
-    return "+".join(ops)
+    return APIS[api_name].calls_text(change)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estate.resources.spec import ResourceSpec
+from estate.resources.spec import ResourceSpec, not_taggable
 
 STACK = ResourceSpec(
     type="cloudformation:stack",
@@ -13,6 +13,10 @@ STACK = ResourceSpec(
     name="StackName",
     # No template: a stack's ARN holds an id that only the answer knows.
     arn="StackId",
+    tag_write=not_taggable(
+        "a stack's tags change only through a stack update (UpdateStack), which also "
+        "updates every resource in it; estate does not update stacks"
+    ),
     unordered=("Parameters", "Outputs", "Capabilities", "NotificationARNs"),
     # Set by every drift check, which changes nothing.
     volatile=("DriftInformation.LastCheckTimestamp",),

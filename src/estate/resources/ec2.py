@@ -5,9 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from estate.resources.spec import ResourceSpec
+from estate.resources.spec import ResourceSpec, TagWrite
 
 _ARN = "arn:{partition}:ec2:{region}:{account}:"
+
+# CreateTags takes up to 1,000 ids of any EC2 kind at once; DeleteTags removes a key whatever
+# its value when given no Value.
+TAGS = TagWrite(
+    style="batched",
+    set_op="CreateTags",
+    unset_op="DeleteTags",
+    batch=1000,
+    param="Resources",
+    source="id",
+    tags_as="list",
+    unset_param="Tags",
+    unset_as="key-list",
+)
 
 # What a reservation says about how its instances were launched: RequesterId is set when an
 # Auto Scaling group, EKS or Spot launched them for the owner.
@@ -24,6 +38,7 @@ def reservation_instances(reservation: Mapping[str, Any]) -> Iterator[dict[str, 
 INSTANCE = ResourceSpec(
     type="ec2:instance",
     service="ec2",
+    tag_write=TAGS,
     operation="DescribeInstances",
     items="Reservations",
     spread=reservation_instances,
@@ -46,6 +61,7 @@ INSTANCE = ResourceSpec(
 VPC = ResourceSpec(
     type="ec2:vpc",
     service="ec2",
+    tag_write=TAGS,
     operation="DescribeVpcs",
     items="Vpcs",
     id="VpcId",
@@ -59,6 +75,7 @@ VPC = ResourceSpec(
 SUBNET = ResourceSpec(
     type="ec2:subnet",
     service="ec2",
+    tag_write=TAGS,
     operation="DescribeSubnets",
     items="Subnets",
     id="SubnetId",
@@ -76,6 +93,7 @@ _RULE_LISTS = ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
 SECURITY_GROUP = ResourceSpec(
     type="ec2:security-group",
     service="ec2",
+    tag_write=TAGS,
     operation="DescribeSecurityGroups",
     items="SecurityGroups",
     id="GroupId",
@@ -95,6 +113,7 @@ SECURITY_GROUP = ResourceSpec(
 VOLUME = ResourceSpec(
     type="ec2:volume",
     service="ec2",
+    tag_write=TAGS,
     operation="DescribeVolumes",
     items="Volumes",
     id="VolumeId",

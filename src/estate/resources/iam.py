@@ -3,7 +3,7 @@ ListRoles and ListUsers never return them."""
 
 from __future__ import annotations
 
-from estate.resources.spec import Detail, ResourceSpec
+from estate.resources.spec import Detail, ResourceSpec, TagWrite
 
 ROLE = ResourceSpec(
     type="iam:role",
@@ -14,6 +14,15 @@ ROLE = ResourceSpec(
     name="RoleName",
     arn="Arn",
     scope="global",
+    tag_write=TagWrite(
+        style="each",
+        set_op="TagRole",
+        unset_op="UntagRole",
+        batch=1,
+        param="RoleName",
+        source="id",
+        tags_as="list",
+    ),
     details=(Detail("ListRoleTags", {"RoleName": "RoleName"}, into="Tags", result="Tags"),),
 )
 
@@ -26,6 +35,15 @@ USER = ResourceSpec(
     name="UserName",
     arn="Arn",
     scope="global",
+    tag_write=TagWrite(
+        style="each",
+        set_op="TagUser",
+        unset_op="UntagUser",
+        batch=1,
+        param="UserName",
+        source="id",
+        tags_as="list",
+    ),
     details=(Detail("ListUserTags", {"UserName": "UserName"}, into="Tags", result="Tags"),),
     # Moves with every console sign-in.
     volatile=("PasswordLastUsed",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from estate.resources.spec import Detail, ResourceSpec
+from estate.resources.spec import Detail, ResourceSpec, TagWrite
 
 # GetBucketLocation's legacy answers: null (or "") is us-east-1, "EU" is eu-west-1.
 LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
@@ -24,6 +24,22 @@ def bucket_region(item: Mapping[str, Any]) -> str:
     return region_from_location(item.get("LocationConstraint"))
 
 
+# PutBucketTagging replaces the whole set: read it, merge the change, write it back (a bucket
+# holding aws: tags, which no PUT may write, goes through the tagging API). IAM knows
+# DeleteBucketTagging as s3:PutBucketTagging.
+TAGS = TagWrite(
+    style="merged",
+    set_op="PutBucketTagging",
+    unset_op="PutBucketTagging",
+    batch=1,
+    param="Bucket",
+    source="id",
+    tags_as="list",
+    read_op="GetBucketTagging",
+    clear_op="DeleteBucketTagging",
+    service_actions=("s3:GetBucketTagging", "s3:PutBucketTagging"),
+)
+
 BUCKET = ResourceSpec(
     type="s3:bucket",
     service="s3",
@@ -34,6 +50,7 @@ BUCKET = ResourceSpec(
     arn="BucketArn",
     arn_template="arn:{partition}:s3:::{id}",
     scope="global",
+    tag_write=TAGS,
     # Unpaginated ListBuckets is refused for accounts whose bucket quota is above 10,000.
     params={"MaxBuckets": 1000},
     list_iam_action="s3:ListAllMyBuckets",

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import jmespath
 
+from estate.resources.tagops import own_tag_operations
+
 # A regional shard runs in its region; a global one (S3 buckets, IAM) once per account,
 # from its partition's home region for the service (aws.partitions.home_region: us-east-1,
 # cn-north-1, us-gov-west-1, ...), with the resource's true region (if any) found per item.
@@ -35,6 +37,86 @@ class Detail:
     regional: bool = False
     iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
     constants: Mapping[str, Any] = field(default_factory=dict)
+
+
+# How a type's tags are written (`estate tag`):
+# - "tagging-api": the Resource Groups Tagging API, 20 ARNs per call (the default);
+# - "batched": the service's own call with many resources at once (EC2 CreateTags, 1,000 ids);
+# - "merged": the service's call replaces the whole set (S3 PutBucketTagging): read, merge, write;
+# - "each": the service's own call, one resource per call (IAM TagRole, SQS TagQueue);
+# - "none": not taggable by estate (`reason` says why).
+TagStyle = Literal["tagging-api", "batched", "merged", "each", "none"]
+TAGGING_SERVICE = "resourcegroupstaggingapi"
+TAGGING_ACTIONS = ("tag:TagResources", "tag:UntagResources")
+
+
+@dataclass(frozen=True)
+class TagWrite:
+    """How estate writes a type's tags; the default (the tagging API by ARN) is right for a plain
+    taggable type. `param` is the request parameter naming the resource (a list for "batched"
+    and "tagging-api"), filled from `source`: "arn", "id", or "config.KEY" (a field of the
+    collected record, e.g. SQS's QueueUrl); when a record lacks that field, `from_arn` builds
+    it from the ARN. `tags_as` is the shape of the tags written ({k: v} or [{Key, Value}]);
+    `unset_as` that of the keys removed (TagKeys=[k], or EC2's Tags=[{Key}]). "merged" reads
+    the set with `read_op` and deletes it with `clear_op` when no tag is left.
+    `service_actions` are the service's own IAM actions that tagging needs (AWS requires them
+    beside tag:TagResources too); None: derived from the operations the write calls, or for the
+    tagging API from the service's model (see resources/tagops.py)."""
+
+    style: TagStyle = "tagging-api"
+    set_op: str = "TagResources"
+    unset_op: str = "UntagResources"
+    batch: int = 20
+    param: str = "ResourceARNList"
+    source: str = "arn"
+    from_arn: Callable[[str], str] | None = None
+    tags_param: str = "Tags"
+    tags_as: Literal["map", "list"] = "map"
+    unset_param: str = "TagKeys"
+    unset_as: Literal["keys", "key-list"] = "keys"
+    read_op: str | None = None
+    clear_op: str | None = None
+    service_actions: tuple[str, ...] | None = None
+    reason: str | None = None  # style "none": why estate does not tag the type
+
+    @property
+    def native(self) -> bool:
+        """Whether the type's own service is called (not the tagging API)."""
+        return self.style not in ("tagging-api", "none")
+
+    def calls(self, change_sets: bool, change_unsets: bool) -> int:
+        """Calls one batch makes (on success, without retries) for a change that sets and/or
+        unsets tags; pure."""
+        if self.style == "merged":
+            return 2
+        return int(change_sets) + int(change_unsets)
+
+
+TAGGING_API = TagWrite()
+
+
+def not_taggable(reason: str) -> TagWrite:
+    """A type estate does not tag, and why."""
+    return TagWrite(style="none", set_op="", unset_op="", batch=0, reason=reason)
+
+
+@dataclass(frozen=True)
+class TagRead:
+    """Where a type's tags come from, derived from its spec: `where` is "list" (in the list
+    answer), "per-item" (a call per item), "batched" (a call per many items), "tagging-api"
+    or "none"; `call` the call that reads them, `per_call` the items one call reads."""
+
+    where: Literal["list", "per-item", "batched", "tagging-api", "none"]
+    call: str | None = None
+    per_call: int = 1
+
+    def describe(self) -> str:
+        if self.where == "list":
+            return "in the list answer"
+        if self.where == "none":
+            return "no tags"
+        per = f", {self.per_call} per call" if self.per_call > 1 else ""
+        return f"{self.where}: {self.call}{per}"
 
 
 @dataclass(frozen=True)
@@ -104,6 +186,10 @@ class ResourceSpec:
     unstable: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
     taggable: bool = True
+    tag_write: TagWrite = TAGGING_API
+    # Whether tests collect the type on moto; False where moto lacks the list call (those tests
+    # use answers generated from the botocore model).
+    emulated: bool = True
     relations: tuple[Relation, ...] = ()
     parent: Parent | None = None  # a child type: listed per parent item
 
@@ -127,3 +213,49 @@ class ResourceSpec:
         actions = [self.list_iam_action or f"{self.service}:{self.operation}"]
         actions += [d.iam_action or f"{self.service}:{d.operation}" for d in self.details]
         return actions
+
+    def tag_reason(self) -> str | None:
+        """Why estate cannot tag this type, or None when it can."""
+        if self.tag_write.style == "none":
+            return self.tag_write.reason or "the type is not taggable"
+        if not self.taggable or self.tags is None:
+            return "the type has no tags"
+        return None
+
+    @property
+    def tag_group(self) -> str:
+        """The last part of a tag job's item group (account/region/GROUP): "tagging" for the
+        tagging API, else the type's service (ec2, s3, iam, sqs: the names old jobs carry)."""
+        return "tagging" if self.tag_write.style == "tagging-api" else self.service
+
+    @property
+    def tag_service(self) -> str:
+        """The botocore service a tag write calls."""
+        return TAGGING_SERVICE if self.tag_write.style == "tagging-api" else self.service
+
+    def tag_iam_actions(self) -> list[str]:
+        """The IAM actions tagging this type needs (none when it cannot be tagged): for the
+        tagging API tag:TagResources and tag:UntagResources and the service's own tagging
+        actions, which AWS requires too. May read botocore's model of the service."""
+        if self.tag_reason() is not None:
+            return []
+        write = self.tag_write
+        actions = list(TAGGING_ACTIONS) if write.style in ("tagging-api", "merged") else []
+        if write.service_actions is not None:
+            return actions + list(write.service_actions)
+        if write.native:
+            ops = (write.read_op, write.set_op, write.unset_op, write.clear_op)
+            return actions + [f"{self.service}:{op}" for op in ops if op]
+        own = own_tag_operations(self.service)
+        return actions + [f"{self.service}:{op}" for op in own or ()]
+
+    def tag_read(self) -> TagRead:
+        """Pure: where the collector reads this type's tags."""
+        if self.tags is None:
+            return TagRead("none")
+        for detail in self.details:
+            if detail.into == self.tags.split(".", 1)[0]:
+                return TagRead(
+                    "per-item", detail.iam_action or f"{self.service}:{detail.operation}"
+                )
+        return TagRead("list")

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from estate.resources.spec import Detail, ResourceSpec
+from estate.aws.partitions import dns_suffix
+from estate.resources.spec import Detail, ResourceSpec, TagWrite
 
 
 def queue_name(item: Mapping[str, Any]) -> dict[str, str]:
     """A queue's name: the last segment of its URL (no attribute carries it)."""
     return {"QueueName": str(item["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]}
+
+
+def queue_url(arn: str) -> str:
+    """Pure: a queue's URL built from its ARN (arn:PARTITION:sqs:REGION:ACCOUNT:NAME), on its
+    partition's domain (amazonaws.com.cn in aws-cn), for records that lack the listed one."""
+    _, partition, _, region, account, name = arn.split(":", 5)
+    return f"https://sqs.{region}.{dns_suffix(partition)}/{account}/{name}"
 
 
 QUEUE = ResourceSpec(
@@ -27,6 +35,16 @@ QUEUE = ResourceSpec(
     # Without MaxResults ListQueues stops at 1,000 queues and returns no NextToken.
     params={"MaxResults": 1000},
     derive=queue_name,
+    # TagQueue names a queue by its URL, one queue per call.
+    tag_write=TagWrite(
+        style="each",
+        set_op="TagQueue",
+        unset_op="UntagQueue",
+        batch=1,
+        param="QueueUrl",
+        source="config.QueueUrl",
+        from_arn=queue_url,
+    ),
     details=(
         Detail(
             "GetQueueAttributes",

@@ -142,9 +142,13 @@ def count_changes(db: Database, run_id: int) -> int:
         )
 
 
-def load_tag_targets(db: Database, selection: Selection) -> Iterator[dict[str, Any]]:
+def load_tag_targets(
+    db: Database, selection: Selection, config_keys: Sequence[str] = ()
+) -> Iterator[dict[str, Any]]:
     """The selected resources as a tag plan needs them: without their config (large, and
-    not needed), but with an SQS queue's URL. Reads."""
+    not needed) but for the top-level `config_keys` tag writes name resources by (an SQS
+    queue's QueueUrl). Reads."""
+    wanted = [resources.c.config[k].as_string().label(f"c{i}") for i, k in enumerate(config_keys)]
     query = selection_query(selection).with_only_columns(
         resources.c.arn,
         resources.c.type,
@@ -152,10 +156,11 @@ def load_tag_targets(db: Database, selection: Selection) -> Iterator[dict[str, A
         resources.c.region,
         resources.c.res_id,
         resources.c.tags,
-        resources.c.config["QueueUrl"].as_string().label("queue_url"),
+        *wanted,
     )
     with db.read() as conn:
         for row in conn.execution_options(yield_per=1000).execute(query):
+            values = {k: row[6 + i] for i, k in enumerate(config_keys)}
             yield {
                 "arn": row.arn,
                 "type": row.type,
@@ -163,5 +168,5 @@ def load_tag_targets(db: Database, selection: Selection) -> Iterator[dict[str, A
                 "region": row.region,
                 "id": row.res_id,
                 "tags": row.tags,
-                "config": {"QueueUrl": row.queue_url} if row.queue_url else {},
+                "config": {k: v for k, v in values.items() if v},
             }

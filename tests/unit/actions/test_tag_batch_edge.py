@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
-from estate.actions.tagapply import apply_ec2
+from estate.actions.tagapply import apply_batched
 from estate.actions.tagplan import APIS, TagChange, batch_key, batch_limit, batch_stream, plan_tags
 from estate.aws.sessions import AwsSettings, SessionFactory
 from estate.resources.registry import get_spec
@@ -42,7 +42,7 @@ def test_1001_instances_are_tagged_in_a_call_of_1000_ids_and_one_of_1(aws: None)
         ec2.add_response("create_tags", {}, {"Resources": ids[:1000], "Tags": TAGS})
         ec2.add_response("create_tags", {}, {"Resources": ids[1000:], "Tags": TAGS})
         for batch in batch_stream(plan.to_change, batch_key, limit):
-            assert [o.error for o in apply_ec2(session, REGION, batch)] == [None] * len(batch)
+            assert [o.error for o in apply_batched(session, REGION, batch)] == [None] * len(batch)
         ec2.assert_no_pending_responses()
 
     assert plan.calls == 2

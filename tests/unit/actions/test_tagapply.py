@@ -11,12 +11,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from estate.actions.tagapply import (
-    apply_ec2,
-    apply_iam,
-    apply_s3,
-    apply_sqs,
+    apply_batched,
+    apply_each,
+    apply_merged,
     apply_tagging,
-    queue_url,
+    tag_target,
 )
 from estate.actions.tagplan import PlannedItem, TagChange
 from estate.aws.sessions import AwsSettings, SessionFactory
@@ -69,7 +68,7 @@ CHANGE = TagChange({"CostCenter": "1234"}, ("Temp",))
 def test_ec2_sends_every_id_of_a_batch_in_one_create_and_one_delete() -> None:
     fake = Fake()
     batch = [item(i, CHANGE) for i in range(1000)]
-    outcomes = apply_ec2(fake, REGION, batch)
+    outcomes = apply_batched(fake, REGION, batch)
     assert [o.error for o in outcomes] == [None] * 1000
     assert fake.ops() == ["CreateTags", "DeleteTags"]
     (_, region, _, create), (_, _, _, delete) = fake.calls
@@ -85,7 +84,7 @@ def test_ec2_narrows_a_missing_instance_down_to_its_item() -> None:
         return {}
 
     fake = Fake(answer)
-    outcomes = apply_ec2(fake, REGION, [item(i, TagChange({"k": "v"})) for i in range(16)])
+    outcomes = apply_batched(fake, REGION, [item(i, TagChange({"k": "v"})) for i in range(16)])
     failed = {o.item.id: o.error for o in outcomes if o.error}
     assert failed == {
         "i-0005": "CreateTags: InvalidInstanceID.NotFound: InvalidInstanceID.NotFound"
@@ -99,7 +98,7 @@ def test_ec2_raises_what_concerns_every_item() -> None:
         raise error("UnauthorizedOperation", op, 403)
 
     with pytest.raises(ClientError):
-        apply_ec2(Fake(denied), REGION, [item(i, CHANGE) for i in range(3)])
+        apply_batched(Fake(denied), REGION, [item(i, CHANGE) for i in range(3)])
 
 
 def test_a_fatal_error_of_the_whole_call_fails_the_batch_without_splitting() -> None:
@@ -107,7 +106,7 @@ def test_a_fatal_error_of_the_whole_call_fails_the_batch_without_splitting() -> 
         raise error("InvalidParameterValue", op)
 
     fake = Fake(bad)
-    outcomes = apply_ec2(fake, REGION, [item(i, CHANGE) for i in range(8)])
+    outcomes = apply_batched(fake, REGION, [item(i, CHANGE) for i in range(8)])
     assert all("InvalidParameterValue" in (o.error or "") for o in outcomes)
     assert len(fake.calls) == 1
 
@@ -159,7 +158,7 @@ def test_tagging_api_gives_up_on_an_arn_refused_for_good_or_too_often() -> None:
 def test_iam_and_sqs_use_their_own_calls() -> None:
     fake = Fake()
     role = item(1, CHANGE, "iam:role", id="deployer")
-    assert apply_iam(fake, "us-east-1", [role])[0].error is None
+    assert apply_each(fake, "us-east-1", [role])[0].error is None
     tags = [{"Key": "CostCenter", "Value": "1234"}]
     assert fake.calls == [
         ("iam", "us-east-1", "TagRole", {"RoleName": "deployer", "Tags": tags}),
@@ -169,8 +168,8 @@ def test_iam_and_sqs_use_their_own_calls() -> None:
     queue = PlannedItem(
         f"arn:aws:sqs:{REGION}:{A}:jobs", "sqs:queue", A, REGION, "jobs", "sqs", CHANGE
     )
-    assert queue_url(queue) == f"https://sqs.{REGION}.amazonaws.com/{A}/jobs"
-    apply_sqs(fake, REGION, [queue])
+    assert tag_target(queue) == f"https://sqs.{REGION}.amazonaws.com/{A}/jobs"
+    apply_each(fake, REGION, [queue])
     assert fake.ops() == ["TagQueue", "UntagQueue"]
     assert fake.calls[0][3]["Tags"] == {"CostCenter": "1234"}
 
@@ -205,7 +204,7 @@ def test_s3_tags_are_merged_with_the_buckets_own_in_its_region(aws: None) -> Non
             calls.append((region, operation))
             return session.call(service, region, operation, **params)
 
-    (outcome,) = apply_s3(
+    (outcome,) = apply_merged(
         Recording(), "eu-central-1", [bucket_item("data-eu", CHANGE, "eu-central-1")]
     )
     expected = {"CostCenter": "1234", "owner": "ana"}
@@ -216,16 +215,20 @@ def test_s3_tags_are_merged_with_the_buckets_own_in_its_region(aws: None) -> Non
 
     # removing the last tags deletes the tag set; a bucket without tags is no error
     last = TagChange({}, ("CostCenter", "owner"))
-    (outcome,) = apply_s3(session, "eu-central-1", [bucket_item("data-eu", last, "eu-central-1")])
+    (outcome,) = apply_merged(
+        session, "eu-central-1", [bucket_item("data-eu", last, "eu-central-1")]
+    )
     assert outcome.tags == {}
     with pytest.raises(ClientError, match="NoSuchTagSet"):
         s3.get_bucket_tagging(Bucket="data-eu")
-    (outcome,) = apply_s3(session, "eu-central-1", [bucket_item("data-eu", CHANGE, "eu-central-1")])
+    (outcome,) = apply_merged(
+        session, "eu-central-1", [bucket_item("data-eu", CHANGE, "eu-central-1")]
+    )
     assert outcome.tags == {"CostCenter": "1234"}
 
 
 def test_s3_reports_a_missing_bucket_as_that_items_error(aws: None) -> None:
-    (outcome,) = apply_s3(
+    (outcome,) = apply_merged(
         _session(), "us-east-1", [bucket_item("gone-bucket", CHANGE, "us-east-1")]
     )
     assert outcome.error is not None and "NoSuchBucket" in outcome.error
@@ -234,7 +237,7 @@ def test_s3_reports_a_missing_bucket_as_that_items_error(aws: None) -> None:
 def test_s3_buckets_with_aws_tags_are_tagged_through_the_tagging_api() -> None:
     current = {"TagSet": [{"Key": "aws:cloudformation:stack-name", "Value": "web"}]}
     fake = Fake(lambda op, params: current if op == "GetBucketTagging" else {})
-    (outcome,) = apply_s3(fake, "us-east-1", [bucket_item("cfn-bucket", CHANGE, "us-east-1")])
+    (outcome,) = apply_merged(fake, "us-east-1", [bucket_item("cfn-bucket", CHANGE, "us-east-1")])
     assert outcome.error is None
     assert fake.ops() == ["GetBucketTagging", "TagResources"]  # Temp is not there to remove
 

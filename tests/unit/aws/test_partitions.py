@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from estate.actions.tagapply import queue_url
+from estate.actions.tagapply import tag_target
 from estate.actions.tagplan import PlannedItem, TagChange
 from estate.aws.partitions import home_region, partition_of_arn, partition_of_region, regions_of
 from estate.aws.regions import enabled_regions
@@ -156,7 +156,7 @@ def test_a_queue_url_built_from_an_aws_cn_arn_is_on_the_aws_cn_domain() -> None:
     change = TagChange({"team": "x"}, ())
     arn = "arn:aws-cn:sqs:cn-north-1:111111111111:jobs"
     queue = PlannedItem(arn, "sqs:queue", "111111111111", "cn-north-1", "jobs", "sqs", change)
-    assert queue_url(queue) == "https://sqs.cn-north-1.amazonaws.com.cn/111111111111/jobs"
+    assert tag_target(queue) == "https://sqs.cn-north-1.amazonaws.com.cn/111111111111/jobs"
 
 
 def test_arns_of_every_partition_are_accepted_as_input() -> None:

@@ -1,0 +1,49 @@
+"""A service's own tagging operations, found in botocore's model of it: the tagging API needs
+the service's own IAM actions beside tag:TagResources, and most services name them one of a
+few ways. Reads botocore's data files (cached); never calls AWS."""
+
+from __future__ import annotations
+
+import functools
+
+import botocore.session
+from botocore.exceptions import UnknownServiceError
+
+# In order of preference: a service with TagResource and AddTags (e.g. both old and new APIs)
+# is tagged through TagResource by the tagging API.
+SET_NAMES = (
+    "TagResource",
+    "TagResources",
+    "AddTagsToResource",
+    "AddTags",
+    "CreateTags",
+    "CreateOrUpdateTags",
+    "AddTagsToStream",
+)
+UNSET_NAMES = (
+    "UntagResource",
+    "UntagResources",
+    "RemoveTagsFromResource",
+    "RemoveTags",
+    "DeleteTags",
+    "RemoveTagsFromStream",
+)
+
+
+@functools.cache
+def operation_names(service: str) -> frozenset[str]:
+    """The operations botocore's model of `service` has; empty for a service it lacks."""
+    try:
+        model = botocore.session.get_session().get_service_model(service)
+    except UnknownServiceError:
+        return frozenset()
+    return frozenset(model.operation_names)
+
+
+def own_tag_operations(service: str) -> tuple[str, str] | None:
+    """The service's own (set, unset) tagging operations, or None when its model names none
+    of the usual ways."""
+    names = operation_names(service)
+    set_op = next((n for n in SET_NAMES if n in names), None)
+    unset_op = next((n for n in UNSET_NAMES if n in names), None)
+    return (set_op, unset_op) if set_op and unset_op else None
