@@ -43,6 +43,10 @@ ARN_ONLY_FROM_ANSWER = {
     "iam:user": "Arn is a required member of User; the path inside it is in no template",
     "autoscaling:group": "the ARN holds a group id that only the answer knows",
     "cloudformation:stack": "StackId holds a stack id that only the answer knows",
+    "elbv2:load-balancer": "the ARN holds a hash only the answer knows (app/web/50dc6c49…)",
+    "elbv2:target-group": "the ARN holds a hash only the answer knows",
+    "elbv2:listener": "a listener's id is its ARN, which holds its load balancer's hash",
+    "elbv2:listener-rule": "a rule's id is its ARN, which holds its listener's hash",
 }
 TEMPLATE_FIELDS = {"partition", "region", "account", "id"}
 
@@ -83,6 +87,7 @@ def test_modules_are_registered_in_order() -> None:
         "rds",
         "autoscaling",
         "cloudformation",
+        "elbv2",
     ]
 
 
