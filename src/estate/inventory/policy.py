@@ -19,6 +19,7 @@ def plan_read_policy(specs: Sequence[ResourceSpec], organization: bool) -> dict[
         actions.update(ORGANIZATION_ACTIONS)
     for spec in specs:
         actions.update(spec.iam_actions())
+        actions.update(parent_actions(spec))
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -30,3 +31,15 @@ def plan_read_policy(specs: Sequence[ResourceSpec], organization: bool) -> dict[
             }
         ],
     }
+
+
+def parent_actions(spec: ResourceSpec) -> list[str]:
+    """The calls a child type makes to list its parents (a listener's load balancers, a
+    rule's listeners and their load balancers)."""
+    from estate.resources.collect import lean_parent  # botocore, only for child types
+
+    found: list[str] = []
+    while spec.parent is not None:
+        spec = lean_parent(spec)
+        found += spec.iam_actions()
+    return found

@@ -11,6 +11,7 @@ from estate.resources import (
     cloudformation,
     dynamodb,
     ec2,
+    elbv2,
     iam,
     rds,
     s3,
@@ -19,7 +20,7 @@ from estate.resources import (
 )
 from estate.resources.spec import ResourceSpec
 
-_MODULES = (s3, ec2, iam, awslambda, sqs, sns, dynamodb, rds, autoscaling, cloudformation)
+_MODULES = (s3, ec2, iam, awslambda, sqs, sns, dynamodb, rds, autoscaling, cloudformation, elbv2)
 
 REGISTRY: dict[str, ResourceSpec] = {spec.type: spec for m in _MODULES for spec in m.SPECS}
 

@@ -24,8 +24,8 @@ from botocore.validate import validate_parameters
 
 from estate.errors import InputError
 from estate.inventory.normalize import drop_paths, normalize_page, normalize_resource
-from estate.resources import iam, registry, sqs
-from estate.resources.collect import get_pages
+from estate.resources import elbv2, iam, registry, sqs
+from estate.resources.collect import get_pages, lean_parent
 from estate.resources.paging import paginator_config
 from estate.resources.registry import REGISTRY, get_spec, get_specs
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
@@ -43,6 +43,10 @@ ARN_ONLY_FROM_ANSWER = {
     "iam:user": "Arn is a required member of User; the path inside it is in no template",
     "autoscaling:group": "the ARN holds a group id that only the answer knows",
     "cloudformation:stack": "StackId holds a stack id that only the answer knows",
+    "elbv2:load-balancer": "the ARN holds a hash only the answer knows (app/web/50dc6c49…)",
+    "elbv2:target-group": "the ARN holds a hash only the answer knows",
+    "elbv2:listener": "a listener's id is its ARN, which holds its load balancer's hash",
+    "elbv2:listener-rule": "a rule's id is its ARN, which holds its listener's hash",
 }
 TEMPLATE_FIELDS = {"partition", "region", "account", "id"}
 
@@ -83,6 +87,7 @@ def test_modules_are_registered_in_order() -> None:
         "rds",
         "autoscaling",
         "cloudformation",
+        "elbv2",
     ]
 
 
@@ -341,3 +346,31 @@ def test_an_item_without_its_id_is_skipped_and_named_not_raised(spec: ResourceSp
     assert len(found.records) + len(found.foreign) == 1
     (reason,) = found.unusable
     assert spec.type in reason and spec.id in reason
+
+
+CHILDREN = [spec for spec in SPECS if spec.parent is not None]
+
+
+@pytest.mark.parametrize("spec", CHILDREN, ids=lambda s: s.type)
+def test_a_childs_params_are_input_members_and_resolve_in_its_parents_shape(
+    spec: ResourceSpec,
+) -> None:
+    assert spec.parent is not None
+    parent = get_spec(spec.parent.type)
+    assert parent.scope == spec.scope, "a child is listed in its parent's shards' regions"
+    assert set(spec.parent.params) <= input_members(spec.service, spec.operation)
+    assert set(spec.parent.params).isdisjoint(spec.params)
+    parents = example_items(lean_parent(spec))
+    for data in parents:
+        for path in (*spec.parent.params.values(), *spec.parent.carry.values()):
+            assert jmespath.search(path, data) is not None, f"{path} not in {parent.type}"
+
+
+def test_a_child_param_its_parent_cannot_fill_is_caught() -> None:
+    broken = dataclasses.replace(
+        elbv2.LISTENER,
+        parent=dataclasses.replace(elbv2.LISTENER.parent, params={"LoadBalancerArn": "Arn"}),
+    )
+
+    with pytest.raises(ParamValidationError, match="LoadBalancerArn"):
+        example_items(broken)
