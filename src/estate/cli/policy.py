@@ -9,8 +9,6 @@ import typer
 from estate.cli.options import ConfigOpt, LogConfigOpt, VerboseOpt, prepare
 from estate.cli.render import render_json
 from estate.cli.render import stdout as render_stdout
-from estate.inventory.policy import plan_read_policy
-from estate.resources.registry import get_spec, get_specs
 
 
 def iam_policy(
@@ -20,6 +18,9 @@ def iam_policy(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Print the least-privilege IAM policy (JSON) for the configured resource types."""
+    from estate.inventory.policy import plan_read_policy
+    from estate.resources.registry import get_spec, get_specs
+
     cfg = prepare(config, verbose, log_config)
     names = [t.strip() for t in types.split(",") if t.strip()] if types else cfg.types
     for name in names or []:

@@ -18,7 +18,7 @@ import typer
 import yaml
 from moto import mock_aws
 
-from estate.cli import tag as tag_cli
+from estate.actions import tag as tag_actions
 from estate.cli.main import app, main
 from tests.support import session_in
 
@@ -60,7 +60,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             s3.create_bucket(Bucket=bucket)
             s3.put_object(Bucket=bucket, Key="k", Body=b"1")
         assert main(["collect"]) == 0
-        patch.setattr(tag_cli, "resume_job", lambda _ctx, _job: 0)
+        patch.setattr(tag_actions, "resume_job", lambda _ctx, _job: 0)
         assert main(["tag", "ec2:instance", "--set", "team=blue", "--apply", "--yes"]) == 0
         patch.undo()
         yield path
