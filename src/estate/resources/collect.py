@@ -111,7 +111,7 @@ def _pages(
     mapper: Callable[..., Iterable[RawItem | None]],
 ) -> Iterator[Page]:
     region = call_region(spec, shard_region, session.partition)
-    config = paginator_config(spec.service, spec.operation)
+    config = spec.page_config()
     token = start_token
     seen_tokens: set[str] = set() if token is None else {token}
     pages = 0  # pages read by this call before the current one
@@ -230,7 +230,7 @@ def _children_of(
     """The child pages of one parent, from `child_token`, each with its cursor. Does I/O."""
     assert spec.parent is not None
     parent_token, index, asked = at
-    config = paginator_config(spec.service, spec.operation)
+    config = spec.page_config()
     following = asked[index + 1] if index + 1 < len(asked) else None
     carried = {key: jmespath.search(path, parent) for key, path in spec.parent.carry.items()}
 

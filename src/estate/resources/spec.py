@@ -103,9 +103,25 @@ class ResourceSpec:
     volatile: tuple[str, ...] = ()
     unstable: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
+    # IAM's prefix for the service where it is not botocore's name (elbv2: elasticloadbalancing,
+    # stepfunctions: states, opensearch: es); the default prefix of every action of the type.
+    iam_service: str | None = None
     taggable: bool = True
     relations: tuple[Relation, ...] = ()
     parent: Parent | None = None  # a child type: listed per parent item
+    # A paged list call botocore has no paginator model for (WAFv2's NextMarker): the same
+    # keys as botocore's (input_token, output_token, optional more_results and limit_key).
+    paginator: Mapping[str, Any] | None = None
+    # Why one call lists everything, for a list call that takes no page token at all.
+    single_call: str | None = None
+
+    def page_config(self) -> dict[str, Any] | None:
+        """How the list call pages: the spec's own model, else botocore's, else not at all."""
+        from estate.resources.paging import paginator_config
+
+        if self.paginator is not None:
+            return dict(self.paginator)
+        return paginator_config(self.service, self.operation)
 
     @property
     def is_global(self) -> bool:
@@ -124,6 +140,7 @@ class ResourceSpec:
 
     def iam_actions(self) -> list[str]:
         """The read-only IAM actions that collecting this type needs."""
-        actions = [self.list_iam_action or f"{self.service}:{self.operation}"]
-        actions += [d.iam_action or f"{self.service}:{d.operation}" for d in self.details]
+        prefix = self.iam_service or self.service
+        actions = [self.list_iam_action or f"{prefix}:{self.operation}"]
+        actions += [d.iam_action or f"{prefix}:{d.operation}" for d in self.details]
         return actions

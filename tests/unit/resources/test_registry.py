@@ -34,23 +34,16 @@ from tests.unit.resources.collecting import ACCOUNT
 SPECS = list(REGISTRY.values())
 TYPE_IDS = [spec.type for spec in SPECS]
 
-# List operations botocore does not paginate, each with why one call is enough. None today.
-UNPAGINATED: dict[str, str] = {}
-
-# Types without an ARN template, each with why the answer always gives it.
-ARN_ONLY_FROM_ANSWER = {
-    "iam:role": "Arn is a required member of Role; the path inside it is in no template",
-    "iam:user": "Arn is a required member of User; the path inside it is in no template",
-    "autoscaling:group": "the ARN holds a group id that only the answer knows",
-    "cloudformation:stack": "StackId holds a stack id that only the answer knows",
-    "elbv2:load-balancer": "the ARN holds a hash only the answer knows (app/web/50dc6c49…)",
-    "elbv2:target-group": "the ARN holds a hash only the answer knows",
-    "elbv2:listener": "a listener's id is its ARN, which holds its load balancer's hash",
-    "elbv2:listener-rule": "a rule's id is its ARN, which holds its listener's hash",
+# Types without an ARN template, each with why the answer always gives it: every spec module
+# may say so for its own types (ARN_ONLY_FROM_ANSWER there), so a new type is one module.
+ARN_ONLY_FROM_ANSWER: dict[str, str] = {
+    type_name: why
+    for module in registry._MODULES
+    for type_name, why in getattr(module, "ARN_ONLY_FROM_ANSWER", {}).items()
 }
 TEMPLATE_FIELDS = {"partition", "region", "account", "id"}
 
-TYPE_NAME = re.compile(r"^[a-z0-9]+:[a-z0-9]+(-[a-z0-9]+)*$")
+TYPE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*:[a-z0-9]+(-[a-z0-9]+)*$")
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
 
@@ -74,9 +67,10 @@ def input_members(service: str, name: str) -> set[str]:
 
 
 def test_modules_are_registered_in_order() -> None:
-    services = list(dict.fromkeys(spec.type.split(":")[0] for spec in SPECS))
+    services = [spec.type.split(":")[0] for spec in SPECS]
+    runs = [s for i, s in enumerate(services) if i == 0 or services[i - 1] != s]
 
-    assert services == [
+    assert runs[:11] == [
         "s3",
         "ec2",
         "iam",
@@ -89,6 +83,13 @@ def test_modules_are_registered_in_order() -> None:
         "cloudformation",
         "elbv2",
     ]
+    assert len(runs) == len(set(runs)), "a service's types are registered together"
+
+
+def test_every_module_says_why_for_its_own_types_only() -> None:
+    for module in registry._MODULES:
+        own = {spec.type for spec in module.SPECS}
+        assert set(getattr(module, "ARN_ONLY_FROM_ANSWER", {})) <= own, module.__name__
 
 
 def test_type_names_are_unique_and_service_colon_kind() -> None:
@@ -124,11 +125,22 @@ def test_parameters_are_input_members(spec: ResourceSpec) -> None:
 
 @pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
 def test_list_operations_are_paginated_or_documented(spec: ResourceSpec) -> None:
-    paginated = paginator_config(spec.service, spec.operation) is not None
+    config = spec.page_config()
 
-    assert paginated != (spec.type in UNPAGINATED), (
-        f"{spec.type}: {spec.operation} paginated={paginated}; UNPAGINATED must say why not"
+    assert (config is not None) != (spec.single_call is not None), (
+        f"{spec.type}: {spec.operation} paged={config is not None}; single_call must say why not"
     )
+    if spec.paginator is not None:  # a model of our own: its names are the API's
+        assert paginator_config(spec.service, spec.operation) is None, "botocore has one"
+        members = input_members(spec.service, spec.operation)
+        tokens = spec.paginator["input_token"]
+        assert set([tokens] if isinstance(tokens, str) else tokens) <= members
+        assert spec.paginator.get("limit_key", next(iter(members))) in members
+        output = operation_model(spec.service, spec.operation).output_shape
+        assert output is not None
+        outs = spec.paginator["output_token"]
+        for token in [outs] if isinstance(outs, str) else outs:
+            assert token.split(".")[0] in output.members, token
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
