@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from estate.aws.sessions import SessionFactory
 from estate.cli.options import (
     ConfigOpt,
     LogConfigOpt,
@@ -19,16 +17,20 @@ from estate.cli.options import (
     prepare,
     session_factory,
 )
-from estate.cli.progress import CollectProgress
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.cli.render import styled
 from estate.commands import command_line
-from estate.config import Config
-from estate.engine.run import Collection, CollectRequest, RunSummary
-from estate.inventory.incomplete import describe_incomplete
-from estate.resources.registry import get_spec
-from estate.store.database import Database
+
+# The engine (botocore, SQLAlchemy) is imported when a collection starts, not for --help.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from estate.aws.sessions import SessionFactory
+    from estate.cli.progress import CollectProgress
+    from estate.config import Config
+    from estate.engine.run import CollectRequest, RunSummary
+    from estate.store.database import Database
 
 
 def _split(value: str | None) -> list[str]:
@@ -52,6 +54,10 @@ def collect(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Collect every configured account, region and type into the inventory."""
+    from estate.cli.progress import CollectProgress
+    from estate.engine.run import Collection, CollectRequest
+    from estate.resources.registry import get_spec
+
     cfg = prepare(config, verbose, log_config)
     if resume and (accounts or regions or types):
         raise typer.BadParameter("--resume continues a run as planned; drop the filters")
@@ -94,6 +100,8 @@ def _collect_on_workers(
 
 
 def print_summary(console: Console, summary: RunSummary, most: int = 15) -> None:
+    from estate.inventory.incomplete import describe_incomplete
+
     f = summary.figures
     colour = {"ok": "green", "partial": "yellow"}.get(summary.status, "red")
     console.print(

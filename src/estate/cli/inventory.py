@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,12 +27,11 @@ from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.errors import InputError
 from estate.inventory.arns import check_arn
-from estate.inventory.diff import REFRESHED
-from estate.resources.registry import get_spec
-from estate.store import queries
-from estate.store.database import Database
-from estate.store.figures import with_progress
-from estate.store.runs import load_run, load_runs
+from estate.inventory.changekinds import ALL_CHANGES, SHOWN_CHANGES
+
+if TYPE_CHECKING:
+    from estate.store import queries
+    from estate.store.database import Database
 
 ArnArg = Annotated[str, typer.Argument(help="The resource's ARN.")]
 RESOURCE_COLUMNS = ("type", "account", "region", "id", "name", "tags", "last_seen")
@@ -50,7 +49,7 @@ RUN_TABLE = {
 }  # fmt: skip
 # Table columns shown only when a listed run has a figure in them.
 RUN_TABLE_IF_ANY = {"unusable": "skipped", "foreign": "shared", "refreshed": "refreshed"}
-CHANGE_KINDS = (*queries.SHOWN_CHANGES, REFRESHED)
+CHANGE_KINDS = ALL_CHANGES
 ChangeOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -66,7 +65,7 @@ def check_change_kinds(kinds: list[str] | None) -> list[str]:
     for kind in kinds or []:
         if kind not in CHANGE_KINDS:
             raise InputError(f"--change {kind!r}: expected one of {', '.join(CHANGE_KINDS)}")
-    return list(kinds or queries.SHOWN_CHANGES)
+    return list(kinds or SHOWN_CHANGES)
 
 
 def parse_tag(text: str, option: str = "--tag") -> tuple[str, str | None]:
@@ -91,6 +90,9 @@ def ls(
     log_config: LogConfigOpt = None,
 ) -> None:
     """List resources from the inventory."""
+    from estate.resources.registry import get_spec
+    from estate.store import queries
+
     cfg = prepare(config, verbose, log_config)
     if type_:
         get_spec(type_)
@@ -147,6 +149,8 @@ def show(
     log_config: LogConfigOpt = None,
 ) -> None:
     """One resource: current config, tags, first and last seen."""
+    from estate.store import queries
+
     record = queries.load_resource(_store_for(arn, config, verbose, log_config), arn)
     if record is None:
         raise InputError(f"{arn}: not in the inventory (run `estate collect`?)")
@@ -172,6 +176,8 @@ def history(
     log_config: LogConfigOpt = None,
 ) -> None:
     """The changes of one resource over time, with field-level diffs."""
+    from estate.store import queries
+
     kinds = check_change_kinds(change)
     db = _store_for(arn, config, verbose, log_config)
     events = queries.load_history(db, arn, kinds=kinds)
@@ -213,6 +219,10 @@ def changes(
     log_config: LogConfigOpt = None,
 ) -> None:
     """What was created, modified or deleted (the last run's, unless --run or --since)."""
+    from estate.resources.registry import get_spec
+    from estate.store import queries
+    from estate.store.runs import load_run
+
     cfg = prepare(config, verbose, log_config)
     kinds = check_change_kinds(change)
     for name in type_ or []:
@@ -245,6 +255,9 @@ def runs(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Past runs: when, status, shards ok/failed, resources, changes, API figures."""
+    from estate.store.figures import with_progress
+    from estate.store.runs import load_runs
+
     cfg = prepare(config, verbose, log_config)
     db = open_store(cfg)
     records = [with_progress(db, r) for r in load_runs(db, limit)]  # runs going on: so far

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -21,7 +21,9 @@ from rich.text import Text
 
 from estate.cli.progress import live_progress
 from estate.cli.render import styled
-from estate.store.jobs import ItemRow, JobRow
+
+if TYPE_CHECKING:
+    from estate.store.jobs import ItemRow, JobRow
 
 
 class JobProgress:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from estate.actions.jobs import JobContext, runner
 from estate.cli.options import (
     ConfigOpt,
     Format,
@@ -22,7 +21,6 @@ from estate.cli.render import render
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.errors import InputError
-from estate.store.jobs import load_job, load_jobs
 
 JOB_COLUMNS = (
     "job", "kind", "status", "title", "created_at", "duration_s", "resumes",
@@ -43,6 +41,8 @@ def jobs(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Jobs (tag changes, copies) with their progress: done / skipped / failed / pending."""
+    from estate.store.jobs import load_jobs
+
     cfg = prepare(config, verbose, log_config)
     records = [j.record() for j in load_jobs(open_store(cfg), limit)]
     if not records:
@@ -71,6 +71,9 @@ def resume(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Continue a job after a crash or Ctrl-C: finished items are not sent again."""
+    from estate.actions.jobs import JobContext, runner
+    from estate.store.jobs import load_job
+
     cfg = prepare(config, verbose, log_config)
     db = open_store(cfg)
     row = load_job(db, job)

@@ -6,12 +6,11 @@ import sys
 from collections.abc import Sequence
 
 import typer
-from botocore.exceptions import BotoCoreError, ClientError
+from rich.console import Console
 from typer.exceptions import TyperException
 
 from estate import __version__
-from estate.aws.errors import as_estate_error
-from estate.cli import collect, helptext, inventory, jobs, policy, s3, tag, worker
+from estate.cli import collect, helptext, inventory, jobs, policy, s3, tag, typelist, worker
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
 from estate.cli.streams import guard_standard_streams
@@ -61,6 +60,7 @@ app.command()(jobs.jobs)
 app.command()(jobs.resume)
 app.command()(tag.tag)
 app.command("iam-policy")(policy.iam_policy)
+app.command("types")(typelist.types)
 app.add_typer(s3.app, name="s3")
 app.command()(worker.worker)
 
@@ -119,22 +119,37 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:  # outside the command, before or after its work
         err.print("estate: interrupted: nothing was left half-done", highlight=False)
         return 130
-    except (BotoCoreError, ClientError) as exc:  # a call outside the classified paths
-        classified = as_estate_error(exc)
-        err.print(f"estate: error: {classified}", highlight=False, markup=False)
-        return classified.exit_code
-    except Exception as exc:  # a bug: one line here, the traceback in the log file only
-        where = log_internal_error(exc)
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
-        err.print(
-            f"estate: internal error: {reason} (the traceback is in {where})",
-            highlight=False,
-            markup=False,
-        )
-        return 1
+    except Exception as exc:
+        return _uncaught(err, exc)
     if result == 130:  # Typer's answer to a Ctrl-C that no work turned into Interrupted
         err.print("estate: interrupted: nothing was left half-done", highlight=False)
     return result if isinstance(result, int) else 0
+
+
+def _from_botocore(exc: Exception) -> bool:
+    """Whether botocore raised it: without botocore imported, nothing could have."""
+    loaded = sys.modules.get("botocore.exceptions")
+    return loaded is not None and isinstance(exc, loaded.BotoCoreError | loaded.ClientError)
+
+
+def _uncaught(err: Console, exc: Exception) -> int:
+    """The exit status of an exception no command turned into an EstateError, as one line:
+    an AWS error outside the classified paths as such, anything else as a bug (the traceback
+    goes to the log file only)."""
+    if _from_botocore(exc):
+        from estate.aws.errors import as_estate_error
+
+        classified = as_estate_error(exc)
+        err.print(f"estate: error: {classified}", highlight=False, markup=False)
+        return classified.exit_code
+    where = log_internal_error(exc)
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+    err.print(
+        f"estate: internal error: {reason} (the traceback is in {where})",
+        highlight=False,
+        markup=False,
+    )
+    return 1
 
 
 def _interrupted_line(exc: Interrupted) -> str:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from estate.aws.regions import unknown_regions
-from estate.aws.retry import RetryPolicy
-from estate.aws.sessions import AwsSettings, SessionFactory
-from estate.aws.stats import CallStats
 from estate.commands import use_config
-from estate.config import ACCOUNT_ID_RE, REGION_RE, Config, load_config
-from estate.engine.ratelimit import Limiter, RateLimiter
 from estate.errors import ConfigError, InputError
 from estate.logsetup import setup_logging
-from estate.store.database import Database
+
+# What a command opens (config, AWS sessions, the store) is imported when it opens it: `estate
+# --help` and a bad option must not pay for pydantic, botocore and SQLAlchemy.
+if TYPE_CHECKING:
+    from estate.aws.sessions import SessionFactory
+    from estate.config import Config
+    from estate.engine.ratelimit import Limiter
+    from estate.store.database import Database
 
 
 class Format(enum.StrEnum):
@@ -51,6 +52,8 @@ LogConfigOpt = Annotated[
 
 
 def _account_ids(values: list[str] | None) -> list[str] | None:
+    from estate.config import ACCOUNT_ID_RE
+
     for value in values or []:
         if not ACCOUNT_ID_RE.match(value):
             raise typer.BadParameter(f"{value!r} is not an AWS account id (12 digits)")
@@ -77,6 +80,9 @@ MissingTagOpt = Annotated[
 
 def check_regions(regions: list[str], config: Config, option: str = "--region") -> list[str]:
     """InputError unless every region is one botocore knows or the config allows."""
+    from estate.aws.regions import unknown_regions
+    from estate.config import REGION_RE
+
     for region in regions:
         if not REGION_RE.match(region):
             raise InputError(f"{option} {region!r}: not an AWS region name")
@@ -87,6 +93,8 @@ def check_regions(regions: list[str], config: Config, option: str = "--region") 
 
 
 def check_accounts(accounts: list[str], option: str = "--accounts") -> list[str]:
+    from estate.config import ACCOUNT_ID_RE
+
     for account in accounts:
         if not ACCOUNT_ID_RE.match(account):
             raise InputError(f"{option} {account!r}: not an AWS account id (12 digits)")
@@ -96,16 +104,22 @@ def check_accounts(accounts: list[str], option: str = "--accounts") -> list[str]
 def prepare(config_path: Path | None, verbose: int = 0, log_config: Path | None = None) -> Config:
     setup_logging(str(log_config) if log_config else None, verbose)
     use_config(config_path)  # for the commands we print (continue with, start a worker)
+    from estate.config import load_config
+
     return load_config(config_path)
 
 
 def open_store(config: Config) -> Database:
+    from estate.store.database import Database
+
     return Database(config.store)
 
 
 def make_limiter(config: Config) -> Limiter:
     """API rate limits: in Redis when processes share them (see Config.shared_limits_url),
     else in this process."""
+    from estate.engine.ratelimit import RateLimiter
+
     url = config.shared_limits_url
     if url is None:
         return RateLimiter(scale=config.rate_scale)
@@ -127,6 +141,10 @@ def session_factory(
     config: Config, profile: str | None = None, limiter: Limiter | None = None
 ) -> SessionFactory:
     """Sessions for a run; `limiter` shares rate limits with other factories (a worker's)."""
+    from estate.aws.retry import RetryPolicy
+    from estate.aws.sessions import AwsSettings, SessionFactory
+    from estate.aws.stats import CallStats
+
     settings = AwsSettings(
         endpoint_url=config.endpoint_url,
         profile=profile or config.profile,

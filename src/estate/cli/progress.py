@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -18,7 +18,9 @@ from rich.progress import (
 
 from estate.cli.consolelog import logging_through
 from estate.cli.render import styled
-from estate.engine.run import ShardResult
+
+if TYPE_CHECKING:
+    from estate.engine.run import ShardResult
 
 
 def live_progress(console: Console, *columns: Any, stack: ExitStack) -> Progress:

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from estate.actions.jobs import JobContext
-from estate.aws.retry import RetryPolicy
-from estate.aws.sessions import AwsSettings, SessionFactory, parse_role_arn
-from estate.aws.stats import CallStats
 from estate.cli.options import (
     ConfigOpt,
     Format,
@@ -32,21 +28,11 @@ from estate.cli.options import (
 from estate.cli.render import render, styled
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
-from estate.config import Config
-from estate.engine.ratelimit import RateLimiter
 from estate.errors import InputError
-from estate.s3copy.copier import create_copy_job, run_copy
-from estate.s3copy.grant import create_grant_job, plan_grant, run_grant
-from estate.s3copy.listing import Survey, lister, plan_pages
-from estate.s3copy.plan import TAG_MODES, CopyOptions, Overrides, parse_size, uses_multipart
-from estate.s3copy.policy import policy_diff
-from estate.s3copy.progress import print_copy_summary, print_plan
-from estate.s3copy.regions import bucket_region, source_region
-from estate.s3copy.route import CopySpec, End, Route, account_of, check_read_access, resolve_spec
-from estate.s3copy.tagmode import describe_plan
-from estate.s3copy.urls import parse_s3_url
-from estate.s3copy.verify import verify as verify_copy
-from estate.store.jobs import load_job
+
+if TYPE_CHECKING:
+    from estate.aws.sessions import SessionFactory
+    from estate.config import Config
 
 app = typer.Typer(
     help="Copy a bucket to another account and region, server-side and resumable; grant the "
@@ -75,6 +61,11 @@ ConcurrencyOpt = Annotated[
 
 def s3_factory(config: Config, profile: str | None, concurrency: int) -> SessionFactory:
     """Sessions with a connection pool big enough for `concurrency` objects and parts."""
+    from estate.aws.retry import RetryPolicy
+    from estate.aws.sessions import AwsSettings, SessionFactory
+    from estate.aws.stats import CallStats
+    from estate.engine.ratelimit import RateLimiter
+
     settings = AwsSettings(
         endpoint_url=config.endpoint_url,
         profile=profile or config.profile,
@@ -92,12 +83,16 @@ def s3_factory(config: Config, profile: str | None, concurrency: int) -> Session
 
 
 def _role(value: str | None) -> str | None:
+    from estate.aws.sessions import parse_role_arn
+
     if value is not None:
         parse_role_arn(value)
     return value
 
 
 def _size(value: str, option: str) -> int:
+    from estate.s3copy.plan import parse_size
+
     try:
         return parse_size(value)
     except ValueError as exc:
@@ -175,6 +170,16 @@ def copy(
     what will be copied in parts. With --apply, runs it as a job: `estate resume JOB`
     continues it after a crash; objects already copied are not copied again.
     """
+    from estate.actions.jobs import JobContext
+    from estate.s3copy.copier import create_copy_job, run_copy
+    from estate.s3copy.listing import Survey, lister, plan_pages
+    from estate.s3copy.plan import TAG_MODES, CopyOptions, Overrides, uses_multipart
+    from estate.s3copy.progress import print_copy_summary, print_plan
+    from estate.s3copy.route import Route, check_read_access, resolve_spec
+    from estate.s3copy.tagmode import describe_plan
+    from estate.s3copy.urls import parse_s3_url
+    from estate.store.jobs import load_job
+
     cfg = prepare(config, verbose, log_config)
     source = parse_s3_url(src, what="source", legacy_ok=True)
     destination = parse_s3_url(dst, what="destination")
@@ -259,6 +264,13 @@ def grant(
 ) -> None:
     """Let another account list and read a bucket, for `estate s3 copy`: two statements
     merged into the bucket policy (never replacing it). Shows the change; --apply makes it."""
+    from estate.actions.jobs import JobContext
+    from estate.s3copy.grant import create_grant_job, plan_grant, run_grant
+    from estate.s3copy.policy import policy_diff
+    from estate.s3copy.route import account_of
+    from estate.s3copy.urls import parse_s3_url
+    from estate.store.jobs import load_job
+
     cfg = prepare(config, verbose, log_config)
     url = parse_s3_url(src, what="bucket", legacy_ok=True)
     if not ACCOUNT_RE.match(to_account):
@@ -337,6 +349,11 @@ def verify(
 ) -> None:
     """Compare both sides object by object: size, content (ETag or checksum), content
     headers, metadata, tags, storage class. Exit 1 on any difference."""
+    from estate.s3copy.regions import bucket_region, source_region
+    from estate.s3copy.route import CopySpec, End, Route, account_of
+    from estate.s3copy.urls import parse_s3_url
+    from estate.s3copy.verify import verify as verify_copy
+
     cfg = prepare(config, verbose, log_config)
     source = parse_s3_url(src, what="source", legacy_ok=True)
     destination = parse_s3_url(dst, what="destination", legacy_ok=True)

@@ -4,27 +4,13 @@ as a job (resumable with `estate resume`)."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from estate.actions.jobs import JobContext
-from estate.actions.tag import create_tag_job, resume_job
-from estate.actions.tagplan import (
-    APIS,
-    MAX_TAGS,
-    TagChange,
-    TagPlan,
-    check_taggable,
-    parse_tag_change,
-    plan_tags,
-    tag_config_keys,
-    untaggable_reason,
-)
-from estate.aws.sessions import SessionFactory
 from estate.cli.inventory import parse_tag
 from estate.cli.options import (
     AccountsOpt,
@@ -45,13 +31,14 @@ from estate.cli.progress import CollectProgress
 from estate.cli.render import print_table, render, visible
 from estate.cli.render import stderr as render_stderr
 from estate.cli.render import stdout as render_stdout
-from estate.config import Config
-from estate.engine.run import Collection, CollectRequest
 from estate.errors import EstateError, InputError
-from estate.resources.registry import REGISTRY, get_spec
-from estate.store import queries
-from estate.store.database import Database
-from estate.store.tagging import load_tag_targets
+
+if TYPE_CHECKING:
+    from estate.actions.tagplan import TagChange, TagPlan
+    from estate.aws.sessions import SessionFactory
+    from estate.config import Config
+    from estate.store import queries
+    from estate.store.database import Database
 
 PLAN_COLUMNS = ("arn", "type", "account", "region", "action", "set", "unset")
 MOST_GROUPS = 40  # rows of the plan table; the rest are summed up in one line
@@ -96,6 +83,18 @@ def tag(
     log_config: LogConfigOpt = None,
 ) -> None:
     """Add, change or remove tags on every resource of a selection (a plan unless --apply)."""
+    from estate.actions.jobs import JobContext
+    from estate.actions.tag import create_tag_job, resume_job
+    from estate.actions.tagplan import (
+        check_taggable,
+        parse_tag_change,
+        plan_tags,
+        tag_config_keys,
+    )
+    from estate.resources.registry import REGISTRY, get_spec
+    from estate.store import queries
+    from estate.store.tagging import load_tag_targets
+
     change = parse_tag_change(set_ or [], unset or [])
     if type_:
         check_taggable(get_spec(type_))
@@ -162,6 +161,10 @@ def _collect_again(
 ) -> None:
     """--live: collect the selection's types, accounts and regions, so the plan starts from
     what AWS has now. Refuses to plan when any of it could not be read."""
+    from estate.actions.tagplan import untaggable_reason
+    from estate.engine.run import Collection, CollectRequest
+    from estate.resources.registry import REGISTRY, get_spec
+
     types = list(selection.types) or [
         t for t in (cfg.types or REGISTRY) if untaggable_reason(get_spec(t)) is None
     ]
@@ -180,6 +183,8 @@ def _collect_again(
 
 
 def _check(plan: TagPlan, max_resources: int | None) -> None:
+    from estate.actions.tagplan import MAX_TAGS
+
     if plan.over_limit:
         arn, count = plan.over_limit[0]
         more = f" (and {len(plan.over_limit) - 1} more)" if len(plan.over_limit) > 1 else ""
@@ -192,6 +197,9 @@ def _check(plan: TagPlan, max_resources: int | None) -> None:
 
 
 def _print_plan(console: Console, plan: TagPlan) -> None:
+    from estate.actions.tagplan import untaggable_reason
+    from estate.resources.registry import get_spec
+
     groups = plan.groups()
     # the change is a line of its own, not the table's title: a title folds to the table's width
     console.print(f"plan: {plan.change.describe()}")
@@ -232,4 +240,6 @@ def _print_plan(console: Console, plan: TagPlan) -> None:
 
 def _calls_text(api_name: str, change: TagChange) -> str:
     """The calls a group makes: its API's operations the change needs."""
+    from estate.actions.tagplan import APIS
+
     return APIS[api_name].calls_text(change)

@@ -66,12 +66,13 @@ class RemoteCollection:
         now = self.factory.stats.snapshot()  # planning may have listed an organization
         save_calls(self.db, run_id, self.id, {k: now[k] - before[k] for k in CALL_FIGURES})
         finished = {s.id for s in store_runs.load_shards(self.db, run_id) if s.status in FINISHED}
-        sent = send_unsent(self.db, self.dispatcher, run_id)
-        log.info("run %d: sent %d shards to the workers", run_id, sent)
-        if not store_runs.load_shards(self.db, run_id):
-            finalize_run(self.db, run_id, allow_empty=True)  # nothing to collect
         try:
+            # From the first shard sent, a Ctrl-C leaves a run on the workers: it must say so.
             with stopping():
+                sent = send_unsent(self.db, self.dispatcher, run_id)
+                log.info("run %d: sent %d shards to the workers", run_id, sent)
+                if not store_runs.load_shards(self.db, run_id):
+                    finalize_run(self.db, run_id, allow_empty=True)  # nothing to collect
                 self.follow(run_id, finished)
         except KeyboardInterrupt:
             with stopping():

@@ -101,9 +101,10 @@ class RemoteJob:
         job = store_jobs.load_job(db, job.id)
         planned = jobgroups.plan_groups(db, job.id)
         emit("groups", {"groups": planned, "counts": job.counts})
-        sent = send_unsent_groups(db, self.dispatcher, job.id)
-        log.info("job %d: sent %d groups to the workers", job.id, sent)
         try:
+            # From the first group sent, a Ctrl-C leaves the job to the workers: it must say so.
+            sent = send_unsent_groups(db, self.dispatcher, job.id)
+            log.info("job %d: sent %d groups to the workers", job.id, sent)
             return self.follow(job, kind, emit)
         except KeyboardInterrupt:
             raise following_stopped(store_jobs.load_job(db, job.id)) from None

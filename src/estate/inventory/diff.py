@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from estate.inventory.changekinds import MODIFIED, REFRESHED
 from estate.inventory.normalize import canonical_json, without_unstable
 
 _MISSING = object()
-
-MODIFIED = "modified"
-REFRESHED = "refreshed"  # only fields a newer botocore added: hidden from changes by default
 
 
 def diff_states(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

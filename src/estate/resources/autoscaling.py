@@ -47,3 +47,8 @@ GROUP = ResourceSpec(
 )
 
 SPECS = (GROUP,)
+
+# Types without an ARN template, and why the answer always gives the ARN (the meta-test).
+ARN_ONLY_FROM_ANSWER = {
+    "autoscaling:group": "the ARN holds a group id that only the answer knows",
+}

@@ -23,3 +23,8 @@ STACK = ResourceSpec(
 )
 
 SPECS = (STACK,)
+
+# Types without an ARN template, and why the answer always gives the ARN (the meta-test).
+ARN_ONLY_FROM_ANSWER = {
+    "cloudformation:stack": "StackId holds a stack id that only the answer knows",
+}

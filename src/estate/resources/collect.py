@@ -8,6 +8,7 @@ the truth about existence, so the item is kept, without that call's fields, as i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from estate.aws.errors import ErrorKind, classify, error_code
 from estate.aws.partitions import home_region
+from estate.resources.cursor import decode_cursor, encode_cursor, next_cursor, resume_position
 from estate.resources.paging import RepeatedPageToken, next_token, paginator_config, token_params
 from estate.resources.spec import GLOBAL_REGION, Detail, ResourceSpec
 
@@ -86,15 +88,18 @@ def get_pages(
 ) -> Iterator[Page]:
     """Yield the pages of one shard, from `start_token`. Does I/O.
 
+    A child type (spec.parent) is listed per item of its parent type; its pages' tokens are
+    composite (resources.cursor), so a shard resumes inside the parent listing too.
     For a global type with a true region (S3), only items in `regions` are kept. A page's
     per-item detail calls run `detail_workers` at a time: one after another, a call's
     latency, not the API's rate limit, would set the pace (the shared limiter still does).
     """
+    pages = _child_pages if spec.parent else _pages
     if spec.details and detail_workers > 1:
         with ThreadPoolExecutor(detail_workers, thread_name_prefix="estate-detail") as pool:
-            yield from _pages(spec, session, shard_region, start_token, regions, pool.map)
+            yield from pages(spec, session, shard_region, start_token, regions, pool.map)
     else:
-        yield from _pages(spec, session, shard_region, start_token, regions, map)
+        yield from pages(spec, session, shard_region, start_token, regions, map)
 
 
 def _pages(
@@ -106,7 +111,7 @@ def _pages(
     mapper: Callable[..., Iterable[RawItem | None]],
 ) -> Iterator[Page]:
     region = call_region(spec, shard_region, session.partition)
-    config = paginator_config(spec.service, spec.operation)
+    config = spec.page_config()
     token = start_token
     seen_tokens: set[str] = set() if token is None else {token}
     pages = 0  # pages read by this call before the current one
@@ -131,6 +136,152 @@ def _pages(
         seen_tokens.add(new_token)
         token = new_token
         pages += 1
+
+
+def _child_pages(
+    spec: ResourceSpec,
+    session: Caller,
+    shard_region: str,
+    start_token: str | None,
+    regions: frozenset[str] | None,
+    mapper: Callable[..., Iterable[RawItem | None]],
+) -> Iterator[Page]:
+    """The pages of a child type: for each parent item (paged through the parent type's own
+    listing, itself a child listing for a rule's listeners), each page of the child's listing
+    for it. Does I/O.
+
+    Every page's token is the cursor of the page after it, so a resume neither re-sends a
+    finished parent's child pages nor loses any. A parent gone between the two listings
+    (NotFound on the child call) ends its children, not the shard: an empty page moves the
+    checkpoint past it.
+    """
+    assert spec.parent is not None
+    parent_spec = lean_parent(spec)
+    region = call_region(spec, shard_region, session.partition)
+    cursor = decode_cursor(start_token)
+    parent_token = cursor.parent_token  # the token that asked for the parent page at hand
+    resuming = start_token is not None
+    listing = _child_pages if parent_spec.parent else _pages
+    for parent_page in listing(parent_spec, session, shard_region, parent_token, None, map):
+        parents = [item.data for item in parent_page.items]
+        asked = [child_params(spec, parent) for parent in parents]
+        start, resumed = 0, None
+        if resuming:  # the page the checkpoint is on: from its parent, at its child page
+            start = resume_position(cursor, asked)
+            if start < len(asked) and asked[start] == cursor.parent:
+                resumed = cursor.child_token
+            resuming = False
+        if start >= len(asked):  # no parents left on this page: the checkpoint moves past it
+            after = next_cursor(
+                parent_token,
+                len(asked),
+                {},
+                None,
+                parents_on_page=len(asked),
+                next_parent_page=parent_page.next_token,
+                following=None,
+            )
+            yield Page([], None if after is None else encode_cursor(after))
+        for index in range(start, len(asked)):
+            yield from _children_of(
+                spec,
+                session,
+                region,
+                shard_region,
+                regions,
+                mapper,
+                parent=parents[index],
+                at=(parent_token, index, asked),
+                child_token=resumed if index == start else None,
+                parent_next=parent_page.next_token,
+            )
+        parent_token = parent_page.next_token
+
+
+def lean_parent(spec: ResourceSpec) -> ResourceSpec:
+    """The parent type of a child type as its children's listing reads it: without the
+    per-item calls the child's params do not need (a load balancer's tags cost a call each,
+    and its listeners need only its ARN)."""
+    from estate.resources.registry import get_spec  # the registry imports every spec module
+
+    assert spec.parent is not None
+    parent = get_spec(spec.parent.type)
+    needed = {
+        p.split(".")[0].split("[")[0]
+        for p in (*spec.parent.params.values(), *spec.parent.carry.values())
+    }
+    details = tuple(d for d in parent.details if d.into in needed)
+    return dataclasses.replace(parent, details=details)
+
+
+def _children_of(
+    spec: ResourceSpec,
+    session: Caller,
+    region: str,
+    shard_region: str,
+    regions: frozenset[str] | None,
+    mapper: Callable[..., Iterable[RawItem | None]],
+    *,
+    parent: dict[str, Any],
+    at: tuple[str | None, int, list[dict[str, Any]]],
+    child_token: str | None,
+    parent_next: str | None,
+) -> Iterator[Page]:
+    """The child pages of one parent, from `child_token`, each with its cursor. Does I/O."""
+    assert spec.parent is not None
+    parent_token, index, asked = at
+    config = spec.page_config()
+    following = asked[index + 1] if index + 1 < len(asked) else None
+    carried = {key: jmespath.search(path, parent) for key, path in spec.parent.carry.items()}
+
+    def cursor_after(token: str | None) -> str | None:
+        found = next_cursor(
+            parent_token,
+            index,
+            asked[index],
+            token,
+            parents_on_page=len(asked),
+            next_parent_page=parent_next,
+            following=following,
+        )
+        return None if found is None else encode_cursor(found)
+
+    token = child_token
+    seen: set[str] = set() if token is None else {token}
+    pages = 0
+    while True:
+        params = {**spec.params, **asked[index], **token_params(config, token)}
+        try:
+            response = session.call(spec.service, region, spec.operation, **params)
+        except ClientError as exc:
+            if classify(exc) != ErrorKind.NOT_FOUND:
+                raise
+            log.info("%s %s: parent gone before its listing; skipped", spec.type, asked[index])
+            yield Page([], cursor_after(None))
+            return
+        new_token = next_token(config, response)
+        if new_token is not None and new_token in seen:
+            what = f"{spec.type} {shard_region} {asked[index]}"
+            raise RepeatedPageToken(what, spec.operation, new_token, pages + 1)
+
+        def enrich(value: Any) -> RawItem | None:
+            data = {spec.item_key: value} if spec.item_key else dict(value)
+            data.update({k: v for k, v in carried.items() if v is not None})
+            return _with_details(spec, session, region, shard_region, data, regions)
+
+        found = mapper(enrich, spec.items_in(response))
+        yield Page([item for item in found if item is not None], cursor_after(new_token))
+        if new_token is None:
+            return
+        seen.add(new_token)
+        token = new_token
+        pages += 1
+
+
+def child_params(spec: ResourceSpec, parent: Mapping[str, Any]) -> dict[str, Any]:
+    """Pure: the child listing's request parameters for one parent item."""
+    assert spec.parent is not None
+    return {name: jmespath.search(path, parent) for name, path in spec.parent.params.items()}
 
 
 def _with_details(

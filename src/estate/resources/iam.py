@@ -50,3 +50,9 @@ USER = ResourceSpec(
 )
 
 SPECS = (ROLE, USER)
+
+# Types without an ARN template, and why the answer always gives the ARN (the meta-test).
+ARN_ONLY_FROM_ANSWER = {
+    "iam:role": "Arn is a required member of Role; the path inside it is in no template",
+    "iam:user": "Arn is a required member of User; the path inside it is in no template",
+}

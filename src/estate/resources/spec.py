@@ -8,8 +8,6 @@ from typing import Any, Literal
 
 import jmespath
 
-from estate.resources.tagops import own_tag_operations
-
 # A regional shard runs in its region; a global one (S3 buckets, IAM) once per account,
 # from its partition's home region for the service (aws.partitions.home_region: us-east-1,
 # cn-north-1, us-gov-west-1, ...), with the resource's true region (if any) found per item.
@@ -185,6 +183,9 @@ class ResourceSpec:
     volatile: tuple[str, ...] = ()
     unstable: tuple[str, ...] = ()
     list_iam_action: str | None = None  # when the IAM action is not "<service>:<operation>"
+    # IAM's prefix for the service where it is not botocore's name (elbv2: elasticloadbalancing,
+    # stepfunctions: states, opensearch: es); the default prefix of every action of the type.
+    iam_service: str | None = None
     taggable: bool = True
     tag_write: TagWrite = TAGGING_API
     # Whether tests collect the type on moto; False where moto lacks the list call (those tests
@@ -192,6 +193,19 @@ class ResourceSpec:
     emulated: bool = True
     relations: tuple[Relation, ...] = ()
     parent: Parent | None = None  # a child type: listed per parent item
+    # A paged list call botocore has no paginator model for (WAFv2's NextMarker): the same
+    # keys as botocore's (input_token, output_token, optional more_results and limit_key).
+    paginator: Mapping[str, Any] | None = None
+    # Why one call lists everything, for a list call that takes no page token at all.
+    single_call: str | None = None
+
+    def page_config(self) -> dict[str, Any] | None:
+        """How the list call pages: the spec's own model, else botocore's, else not at all."""
+        from estate.resources.paging import paginator_config
+
+        if self.paginator is not None:
+            return dict(self.paginator)
+        return paginator_config(self.service, self.operation)
 
     @property
     def is_global(self) -> bool:
@@ -210,8 +224,9 @@ class ResourceSpec:
 
     def iam_actions(self) -> list[str]:
         """The read-only IAM actions that collecting this type needs."""
-        actions = [self.list_iam_action or f"{self.service}:{self.operation}"]
-        actions += [d.iam_action or f"{self.service}:{d.operation}" for d in self.details]
+        prefix = self.iam_service or self.service
+        actions = [self.list_iam_action or f"{prefix}:{self.operation}"]
+        actions += [d.iam_action or f"{prefix}:{d.operation}" for d in self.details]
         return actions
 
     def tag_reason(self) -> str | None:
@@ -240,14 +255,17 @@ class ResourceSpec:
         if self.tag_reason() is not None:
             return []
         write = self.tag_write
+        prefix = self.iam_service or self.service
         actions = list(TAGGING_ACTIONS) if write.style in ("tagging-api", "merged") else []
         if write.service_actions is not None:
             return actions + list(write.service_actions)
         if write.native:
             ops = (write.read_op, write.set_op, write.unset_op, write.clear_op)
-            return actions + [f"{self.service}:{op}" for op in ops if op]
+            return actions + [f"{prefix}:{op}" for op in ops if op]
+        from estate.resources.tagops import own_tag_operations  # reads botocore's models
+
         own = own_tag_operations(self.service)
-        return actions + [f"{self.service}:{op}" for op in own or ()]
+        return actions + [f"{prefix}:{op}" for op in own or ()]
 
     def tag_read(self) -> TagRead:
         """Pure: where the collector reads this type's tags."""

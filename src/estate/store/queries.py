@@ -9,13 +9,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, select, true
 
+from estate.inventory.changekinds import SHOWN_CHANGES
 from estate.store.database import Database
 from estate.store.schema import changes, resources
 from estate.store.timeutil import aware, iso
-
-# The kinds of change shown unless others are asked for: `refreshed` (fields only a newer
-# botocore added) is kept in the store but is no change of the resource.
-SHOWN_CHANGES = ("created", "modified", "deleted")
 
 
 @dataclass(frozen=True)

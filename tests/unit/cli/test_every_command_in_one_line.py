@@ -18,7 +18,7 @@ import typer
 import yaml
 from moto import mock_aws
 
-from estate.cli import tag as tag_cli
+from estate.actions import tag as tag_actions
 from estate.cli.main import app, main
 from tests.support import session_in
 
@@ -60,7 +60,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             s3.create_bucket(Bucket=bucket)
             s3.put_object(Bucket=bucket, Key="k", Body=b"1")
         assert main(["collect"]) == 0
-        patch.setattr(tag_cli, "resume_job", lambda _ctx, _job: 0)
+        patch.setattr(tag_actions, "resume_job", lambda _ctx, _job: 0)
         assert main(["tag", "ec2:instance", "--set", "team=blue", "--apply", "--yes"]) == 0
         patch.undo()
         yield path
@@ -95,6 +95,7 @@ COMMANDS: dict[str, tuple[list[str], bool, bool]] = {
     "resume": (["last", "--yes"], True, True),
     "tag": (["ec2:instance", "--set", "team=red", "--apply", "--yes"], True, True),
     "iam-policy": ([], False, False),
+    "types": ([], False, False),
     "s3 copy": (["s3://src-bucket", "s3://dst-bucket", *ROLES, "--apply", "--yes"], True, True),
     "s3 grant": (["s3://src-bucket", "--to-account", OTHER, "--apply", "--yes"], True, True),
     "s3 verify": (["s3://src-bucket", "s3://dst-bucket", *ROLES], True, False),

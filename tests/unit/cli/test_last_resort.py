@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from estate.cli import inventory
 from estate.cli.main import main
+from estate.store import queries
 
 
 def test_a_log_config_with_broken_yaml_names_file_line_and_column(
@@ -34,7 +34,7 @@ def test_a_bug_is_one_line_and_its_traceback_is_in_the_log_only(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("division by zero\nsecond line")
 
-    monkeypatch.setattr(inventory.queries, "load_resources", broken)
+    monkeypatch.setattr(queries, "load_resources", broken)
     monkeypatch.chdir(tmp_path)
 
     code = main(["ls"])

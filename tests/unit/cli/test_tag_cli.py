@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-import estate.cli.tag as cli_tag
+import estate.actions.tag as tag_actions
 from estate.aws.sessions import AccountSession
 from estate.store.database import Database
 from estate.store.jobs import load_items, load_job, mark_items
@@ -265,7 +265,7 @@ def test_resume_never_sends_what_a_killed_job_recorded_done(
     # plan and store the job, as --apply does, but stop before anything is sent
     args = ("tag", "ec2:instance", "--set", "CostCenter=1234", "--missing-tag", "CostCenter")
     with monkeypatch.context() as patched:
-        patched.setattr(cli_tag, "resume_job", lambda ctx, job: 0)
+        patched.setattr(tag_actions, "resume_job", lambda ctx, job: 0)
         assert run(capsys, *args, "--apply", "-c", cfg)[0] == 0
     db = Database(f"sqlite:///{tmp_path}/estate.db")
     items = load_items(db, 1)

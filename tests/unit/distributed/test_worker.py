@@ -332,3 +332,30 @@ def test_following_a_run_no_worker_takes_says_so_then_again_and_ctrl_c_leaves_it
     first = config.heartbeat + remote.stale_after  # the first look is a heartbeat in
     assert len(said) == 1 + int((1200 - first) // 300)  # then every 5 minutes
     assert load_run(db, 1)["status"] == "running" and len(messages.queue) == 2
+
+
+class CtrlCAfterFirst(Messages):
+    """A Ctrl-C lands while the run's shards are being sent, after the first one left."""
+
+    def send_shard(self, run_id: int, shard_id: int) -> None:
+        if self.queue:
+            raise KeyboardInterrupt
+        super().send_shard(run_id, shard_id)
+
+
+def test_ctrl_c_while_the_shards_are_sent_leaves_the_run_queued_and_says_how_to_go_on(
+    config: Config, db: Database, runtimes: list[WorkerRuntime]
+) -> None:
+    sending = CtrlCAfterFirst()
+    remote = RemoteCollection(config, db, factory(), sending)
+    with pytest.raises(Interrupted, match=r"run 1 saved 0 of 2 shards; the rest stays queued") as e:
+        remote.run(CollectRequest())
+    assert e.value.resume == ("collect", "--resume", "1")
+    assert load_run(db, 1)["status"] == "running" and len(sending.queue) == 1
+
+    # the shard whose message never left is sent by `collect --resume`, and the run ends
+    again = Messages()
+    resumed = RemoteCollection(
+        config, db, factory(), again, sleep=lambda s: again.deliver(*runtimes)
+    )
+    assert resumed.run(CollectRequest(resume="1")).status == "ok"

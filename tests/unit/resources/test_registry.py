@@ -24,29 +24,27 @@ from botocore.validate import validate_parameters
 
 from estate.errors import InputError
 from estate.inventory.normalize import drop_paths, normalize_page, normalize_resource
-from estate.resources import iam, registry, sqs
-from estate.resources.collect import get_pages
+from estate.resources import elbv2, iam, registry, sqs
+from estate.resources.collect import get_pages, lean_parent
 from estate.resources.paging import paginator_config
 from estate.resources.registry import REGISTRY, get_spec, get_specs
 from estate.resources.spec import GLOBAL_REGION, ResourceSpec
+from estate.resources.tagops import own_tag_operations
 from tests.unit.resources.collecting import ACCOUNT
 
 SPECS = list(REGISTRY.values())
 TYPE_IDS = [spec.type for spec in SPECS]
 
-# List operations botocore does not paginate, each with why one call is enough. None today.
-UNPAGINATED: dict[str, str] = {}
-
-# Types without an ARN template, each with why the answer always gives it.
-ARN_ONLY_FROM_ANSWER = {
-    "iam:role": "Arn is a required member of Role; the path inside it is in no template",
-    "iam:user": "Arn is a required member of User; the path inside it is in no template",
-    "autoscaling:group": "the ARN holds a group id that only the answer knows",
-    "cloudformation:stack": "StackId holds a stack id that only the answer knows",
+# Types without an ARN template, each with why the answer always gives it: every spec module
+# may say so for its own types (ARN_ONLY_FROM_ANSWER there), so a new type is one module.
+ARN_ONLY_FROM_ANSWER: dict[str, str] = {
+    type_name: why
+    for module in registry._MODULES
+    for type_name, why in getattr(module, "ARN_ONLY_FROM_ANSWER", {}).items()
 }
 TEMPLATE_FIELDS = {"partition", "region", "account", "id"}
 
-TYPE_NAME = re.compile(r"^[a-z0-9]+:[a-z0-9]+(-[a-z0-9]+)*$")
+TYPE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*:[a-z0-9]+(-[a-z0-9]+)*$")
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
 
@@ -70,9 +68,10 @@ def input_members(service: str, name: str) -> set[str]:
 
 
 def test_modules_are_registered_in_order() -> None:
-    services = list(dict.fromkeys(spec.type.split(":")[0] for spec in SPECS))
+    services = [spec.type.split(":")[0] for spec in SPECS]
+    runs = [s for i, s in enumerate(services) if i == 0 or services[i - 1] != s]
 
-    assert services == [
+    assert runs[:11] == [
         "s3",
         "ec2",
         "iam",
@@ -83,7 +82,15 @@ def test_modules_are_registered_in_order() -> None:
         "rds",
         "autoscaling",
         "cloudformation",
+        "elbv2",
     ]
+    assert len(runs) == len(set(runs)), "a service's types are registered together"
+
+
+def test_every_module_says_why_for_its_own_types_only() -> None:
+    for module in registry._MODULES:
+        own = {spec.type for spec in module.SPECS}
+        assert set(getattr(module, "ARN_ONLY_FROM_ANSWER", {})) <= own, module.__name__
 
 
 def test_type_names_are_unique_and_service_colon_kind() -> None:
@@ -119,11 +126,22 @@ def test_parameters_are_input_members(spec: ResourceSpec) -> None:
 
 @pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
 def test_list_operations_are_paginated_or_documented(spec: ResourceSpec) -> None:
-    paginated = paginator_config(spec.service, spec.operation) is not None
+    config = spec.page_config()
 
-    assert paginated != (spec.type in UNPAGINATED), (
-        f"{spec.type}: {spec.operation} paginated={paginated}; UNPAGINATED must say why not"
+    assert (config is not None) != (spec.single_call is not None), (
+        f"{spec.type}: {spec.operation} paged={config is not None}; single_call must say why not"
     )
+    if spec.paginator is not None:  # a model of our own: its names are the API's
+        assert paginator_config(spec.service, spec.operation) is None, "botocore has one"
+        members = input_members(spec.service, spec.operation)
+        tokens = spec.paginator["input_token"]
+        assert set([tokens] if isinstance(tokens, str) else tokens) <= members
+        assert spec.paginator.get("limit_key", next(iter(members))) in members
+        output = operation_model(spec.service, spec.operation).output_shape
+        assert output is not None
+        outs = spec.paginator["output_token"]
+        for token in [outs] if isinstance(outs, str) else outs:
+            assert token.split(".")[0] in output.members, token
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=TYPE_IDS)
@@ -341,3 +359,58 @@ def test_an_item_without_its_id_is_skipped_and_named_not_raised(spec: ResourceSp
     assert len(found.records) + len(found.foreign) == 1
     (reason,) = found.unusable
     assert spec.type in reason and spec.id in reason
+
+
+CHILDREN = [spec for spec in SPECS if spec.parent is not None]
+
+
+@pytest.mark.parametrize("spec", CHILDREN, ids=lambda s: s.type)
+def test_a_childs_params_are_input_members_and_resolve_in_its_parents_shape(
+    spec: ResourceSpec,
+) -> None:
+    assert spec.parent is not None
+    parent = get_spec(spec.parent.type)
+    assert parent.scope == spec.scope, "a child is listed in its parent's shards' regions"
+    assert set(spec.parent.params) <= input_members(spec.service, spec.operation)
+    assert set(spec.parent.params).isdisjoint(spec.params)
+    parents = example_items(lean_parent(spec))
+    for data in parents:
+        for path in (*spec.parent.params.values(), *spec.parent.carry.values()):
+            assert jmespath.search(path, data) is not None, f"{path} not in {parent.type}"
+
+
+def test_a_child_param_its_parent_cannot_fill_is_caught() -> None:
+    broken = dataclasses.replace(
+        elbv2.LISTENER,
+        parent=dataclasses.replace(elbv2.LISTENER.parent, params={"LoadBalancerArn": "Arn"}),
+    )
+
+    with pytest.raises(ParamValidationError, match="LoadBalancerArn"):
+        example_items(broken)
+
+
+TAGGABLE = [spec for spec in SPECS if spec.tag_reason() is None]
+
+
+@pytest.mark.parametrize("spec", TAGGABLE, ids=lambda s: s.type)
+def test_a_tag_write_names_operations_and_parameters_of_the_api(spec: ResourceSpec) -> None:
+    write = spec.tag_write
+    if write.style == "tagging-api":  # the tagging API calls the service's own operations
+        assert own_tag_operations(spec.service) is not None, spec.service
+    else:
+        ops = [o for o in (write.set_op, write.unset_op, write.read_op, write.clear_op) if o]
+        assert set(ops) <= set(service_model(spec.service).operation_names), ops
+        assert write.param in input_members(spec.service, write.set_op)
+        if write.style != "merged":  # a merged write sends the whole set in the API's shape
+            assert write.tags_param in input_members(spec.service, write.set_op)
+            assert write.unset_param in input_members(spec.service, write.unset_op)
+    for action in spec.tag_iam_actions():
+        assert IAM_ACTION.match(action), action
+    prefixes = {a.split(":")[0] for a in spec.tag_iam_actions()} - {"tag"}
+    assert prefixes == {spec.iam_service or spec.service}, prefixes
+
+
+def test_a_type_that_cannot_be_tagged_says_why() -> None:
+    for spec in SPECS:
+        if spec.tag_write.style == "none":
+            assert spec.tag_reason() and spec.tag_iam_actions() == [], spec.type
