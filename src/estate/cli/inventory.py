@@ -30,6 +30,8 @@ from estate.inventory.arns import check_arn
 from estate.inventory.changekinds import ALL_CHANGES, SHOWN_CHANGES
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from estate.store import queries
     from estate.store.database import Database
 
@@ -83,6 +85,10 @@ def ls(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE, or KEY.")] = None,
     missing_tag: MissingTagOpt = None,
     deleted: Annotated[bool, typer.Option("--deleted", help="Deleted resources only.")] = False,
+    related_to: Annotated[
+        str | None,
+        typer.Option("--related-to", metavar="ARN", help="What this ARN uses, and what uses it."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most N resources.")] = None,
     fmt: FormatOpt = Format.table,
     config: ConfigOpt = None,
@@ -103,6 +109,7 @@ def ls(
         tags=dict(parse_tag(t) for t in tag or []),
         missing_tags=missing_tag or [],
         deleted=deleted,
+        related_to=_related_arn(related_to),
     )
     db = open_store(cfg)
     count = render(
@@ -114,6 +121,15 @@ def ls(
         render_stderr().print(f"{count} resource{'s' if count != 1 else ''}")
 
 
+def _related_arn(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_arn(value)
+    except InputError as exc:
+        raise InputError(f"--related-to: {exc}") from None
+
+
 def describe_selection(sel: queries.Selection) -> str:
     """The filters of a selection in words, e.g. 'type ec2:instance, tag env=prod'; pure."""
     parts = [f"type {t}" for t in sel.types]
@@ -122,6 +138,7 @@ def describe_selection(sel: queries.Selection) -> str:
     parts += [f"tag {k}={v}" if v is not None else f"tag {k}" for k, v in sel.tags.items()]
     parts += [f"missing tag {k}" for k in sel.missing_tags]
     parts += ["deleted"] if sel.deleted else []
+    parts += [f"related to {sel.related_to}"] if sel.related_to else []
     return ", ".join(parts)
 
 
@@ -151,9 +168,11 @@ def show(
     """One resource: current config, tags, first and last seen."""
     from estate.store import queries
 
-    record = queries.load_resource(_store_for(arn, config, verbose, log_config), arn)
+    db = _store_for(arn, config, verbose, log_config)
+    record = queries.load_resource(db, arn)
     if record is None:
         raise InputError(f"{arn}: not in the inventory (run `estate collect`?)")
+    record["relations"] = queries.load_relations(db, arn)
     console = render_stdout()
     if fmt != Format.table:
         render(console, [record], fmt, RESOURCE_COLUMNS)
@@ -164,7 +183,21 @@ def show(
         console.print(styled(("deleted    ", "bold"), " ", ("yes", "red")))
     tags = ", ".join(f"{k}={v}" for k, v in record["tags"].items()) or "(none)"
     console.print(styled(("tags       ", "bold"), f" {tags}"))
+    _print_relations(console, record["relations"])
     console.print_json(json.dumps(record["config"], sort_keys=True, default=str))
+
+
+def _print_relations(console: Console, found: dict[str, list[dict[str, Any]]]) -> None:
+    """Its edges, one per line: `uses  subnet  arn (name)`, then `used by ...`; an edge to
+    what the inventory does not hold says so."""
+    for heading, edges in (("uses", found["uses"]), ("used by", found["used_by"])):
+        for edge in edges:
+            known = f" ({edge['name']})" if edge.get("name") else ""
+            if heading == "uses" and not edge["in_inventory"]:
+                known = " (not in the inventory)"
+            console.print(
+                styled((f"{heading:11}", "bold"), f" {edge['kind']:16} {edge['arn']}{known}")
+            )
 
 
 def history(

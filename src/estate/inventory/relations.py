@@ -31,6 +31,9 @@ def _values(found: Any) -> Iterator[str]:
     if isinstance(found, list):
         for value in found:
             yield from _values(value)
+    elif isinstance(found, str) and not found.startswith("arn:") and "," in found:
+        # A list AWS writes as one string (an Auto Scaling group's VPCZoneIdentifier).
+        yield from (part.strip() for part in found.split(",") if part.strip())
     elif found not in (None, ""):
         yield str(found)
 

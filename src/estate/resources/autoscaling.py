@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from estate.resources.spec import ResourceSpec
+from estate.resources.spec import Relation, ResourceSpec
 
 
 def tag_propagation(item: Mapping[str, Any]) -> dict[str, dict[str, bool]]:
@@ -24,6 +24,13 @@ def tag_propagation(item: Mapping[str, Any]) -> dict[str, dict[str, bool]]:
 GROUP = ResourceSpec(
     type="autoscaling:group",
     service="autoscaling",
+    relations=(
+        Relation("subnet", "ec2:subnet", "VPCZoneIdentifier"),
+        Relation("target-group", "elbv2:target-group", "TargetGroupARNs"),
+        Relation("launch-template", "ec2:launch-template", "LaunchTemplate.LaunchTemplateId"),
+        Relation("load-balancer", "elb:load-balancer", "LoadBalancerNames"),
+        Relation("role", "iam:role", "ServiceLinkedRoleARN"),
+    ),
     operation="DescribeAutoScalingGroups",
     items="AutoScalingGroups",
     id="AutoScalingGroupName",

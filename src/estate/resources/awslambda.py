@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from estate.resources.spec import Detail, ResourceSpec
+from estate.resources.spec import Detail, Relation, ResourceSpec
 
 FUNCTION = ResourceSpec(
     type="lambda:function",
     service="lambda",
+    relations=(
+        Relation("role", "iam:role", "Role"),
+        Relation("subnet", "ec2:subnet", "VpcConfig.SubnetIds"),
+        Relation("security-group", "ec2:security-group", "VpcConfig.SecurityGroupIds"),
+        Relation("vpc", "ec2:vpc", "VpcConfig.VpcId"),
+        Relation("kms-key", "kms:key", "KMSKeyArn"),
+        Relation("layer", "lambda:layer", "Layers[].Arn"),
+        Relation("dead-letter", "sqs:queue", "DeadLetterConfig.TargetArn"),
+    ),
     operation="ListFunctions",
     items="Functions",
     id="FunctionName",

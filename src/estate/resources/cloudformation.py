@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from estate.resources.spec import ResourceSpec, not_taggable
+from estate.resources.spec import Relation, ResourceSpec, not_taggable
 
 STACK = ResourceSpec(
     type="cloudformation:stack",
     service="cloudformation",
+    relations=(
+        Relation("role", "iam:role", "RoleARN"),
+        Relation("topic", "sns:topic", "NotificationARNs"),
+    ),
     operation="DescribeStacks",
     items="Stacks",
     id="StackName",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from estate.resources.spec import Detail, ResourceSpec
+from estate.resources.spec import Detail, Relation, ResourceSpec
 
 _INDEXES = ("Table.GlobalSecondaryIndexes[]", "Table.LocalSecondaryIndexes[]")
 
 TABLE = ResourceSpec(
     type="dynamodb:table",
     service="dynamodb",
+    relations=(Relation("kms-key", "kms:key", "Table.SSEDescription.KMSMasterKeyArn"),),
     operation="ListTables",
     items="TableNames",
     item_key="TableName",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from estate.resources.spec import ResourceSpec, TagWrite
+from estate.resources.spec import Relation, ResourceSpec, TagWrite
 
 _ARN = "arn:{partition}:ec2:{region}:{account}:"
 
@@ -38,6 +38,18 @@ def reservation_instances(reservation: Mapping[str, Any]) -> Iterator[dict[str, 
 INSTANCE = ResourceSpec(
     type="ec2:instance",
     service="ec2",
+    relations=(
+        Relation("subnet", "ec2:subnet", "SubnetId"),
+        Relation("vpc", "ec2:vpc", "VpcId"),
+        Relation("security-group", "ec2:security-group", "SecurityGroups[].GroupId"),
+        Relation("instance-profile", "iam:instance-profile", "IamInstanceProfile.Arn"),
+        Relation("volume", "ec2:volume", "BlockDeviceMappings[].Ebs.VolumeId"),
+        Relation(
+            "network-interface", "ec2:network-interface", "NetworkInterfaces[].NetworkInterfaceId"
+        ),
+        Relation("image", "ec2:image", "ImageId"),
+        Relation("key-pair", "ec2:key-pair", "KeyName"),
+    ),
     tag_write=TAGS,
     operation="DescribeInstances",
     items="Reservations",
@@ -61,6 +73,7 @@ INSTANCE = ResourceSpec(
 VPC = ResourceSpec(
     type="ec2:vpc",
     service="ec2",
+    relations=(Relation("dhcp-options", "ec2:dhcp-options", "DhcpOptionsId"),),
     tag_write=TAGS,
     operation="DescribeVpcs",
     items="Vpcs",
@@ -75,6 +88,7 @@ VPC = ResourceSpec(
 SUBNET = ResourceSpec(
     type="ec2:subnet",
     service="ec2",
+    relations=(Relation("vpc", "ec2:vpc", "VpcId"),),
     tag_write=TAGS,
     operation="DescribeSubnets",
     items="Subnets",
@@ -93,6 +107,12 @@ _RULE_LISTS = ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs")
 SECURITY_GROUP = ResourceSpec(
     type="ec2:security-group",
     service="ec2",
+    relations=(
+        Relation("vpc", "ec2:vpc", "VpcId"),
+        Relation(
+            "security-group", "ec2:security-group", "IpPermissions[].UserIdGroupPairs[].GroupId"
+        ),
+    ),
     tag_write=TAGS,
     operation="DescribeSecurityGroups",
     items="SecurityGroups",
@@ -113,6 +133,11 @@ SECURITY_GROUP = ResourceSpec(
 VOLUME = ResourceSpec(
     type="ec2:volume",
     service="ec2",
+    relations=(
+        Relation("instance", "ec2:instance", "Attachments[].InstanceId"),
+        Relation("kms-key", "kms:key", "KmsKeyId"),
+        Relation("snapshot", "ec2:snapshot", "SnapshotId"),
+    ),
     tag_write=TAGS,
     operation="DescribeVolumes",
     items="Volumes",

@@ -3,11 +3,16 @@ ListRoles and ListUsers never return them."""
 
 from __future__ import annotations
 
-from estate.resources.spec import Detail, ResourceSpec, TagWrite
+from estate.resources.spec import Detail, Relation, ResourceSpec, TagWrite
 
 ROLE = ResourceSpec(
     type="iam:role",
     service="iam",
+    relations=(
+        Relation(
+            "permissions-boundary", "iam:policy", "PermissionsBoundary.PermissionsBoundaryArn"
+        ),
+    ),
     operation="ListRoles",
     items="Roles",
     id="RoleName",
@@ -29,6 +34,11 @@ ROLE = ResourceSpec(
 USER = ResourceSpec(
     type="iam:user",
     service="iam",
+    relations=(
+        Relation(
+            "permissions-boundary", "iam:policy", "PermissionsBoundary.PermissionsBoundaryArn"
+        ),
+    ),
     operation="ListUsers",
     items="Users",
     id="UserName",

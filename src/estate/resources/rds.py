@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from estate.resources.spec import ResourceSpec
+from estate.resources.spec import Relation, ResourceSpec
 
 DB_INSTANCE = ResourceSpec(
     type="rds:db-instance",
     service="rds",
+    relations=(
+        Relation("subnet-group", "rds:db-subnet-group", "DBSubnetGroup.DBSubnetGroupName"),
+        Relation("vpc", "ec2:vpc", "DBSubnetGroup.VpcId"),
+        Relation("subnet", "ec2:subnet", "DBSubnetGroup.Subnets[].SubnetIdentifier"),
+        Relation("security-group", "ec2:security-group", "VpcSecurityGroups[].VpcSecurityGroupId"),
+        Relation("kms-key", "kms:key", "KmsKeyId"),
+        Relation("cluster", "rds:db-cluster", "DBClusterIdentifier"),
+        Relation(
+            "parameter-group", "rds:db-parameter-group", "DBParameterGroups[].DBParameterGroupName"
+        ),
+        Relation("monitoring-role", "iam:role", "MonitoringRoleArn"),
+    ),
     operation="DescribeDBInstances",
     items="DBInstances",
     id="DBInstanceIdentifier",

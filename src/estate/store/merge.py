@@ -22,7 +22,7 @@ from estate.inventory.diff import REFRESHED, changed_fields, classify_change, di
 from estate.inventory.incomplete import add_counts, count_incomplete, keep_known
 from estate.store.database import Database
 from estate.store.runs import ShardLost, ShardRow, fence
-from estate.store.schema import changes, resources, shards, staged
+from estate.store.schema import changes, relations, resources, shards, staged
 from estate.store.timeutil import utcnow
 
 BATCH = 500
@@ -196,6 +196,29 @@ def _merge_staged(conn: Connection, shard: ShardRow, at: Any, botocore_version: 
             _upsert_resources(conn, new_rows)
         if change_rows:
             conn.execute(insert(changes), change_rows)
+        _replace_relations(conn, [item.record for item in batch])
+
+
+def _replace_relations(conn: Connection, records: list[dict[str, Any]]) -> None:
+    """Each record's edges become the stored ones (a record staged before records carried
+    edges leaves its stored ones as they are)."""
+    carrying = [rec for rec in records if "relations" in rec]
+    if not carrying:
+        return
+    conn.execute(delete(relations).where(relations.c.arn.in_([r["arn"] for r in carrying])))
+    rows = {
+        (rec["arn"], edge["kind"], edge["arn"]): edge["type"]
+        for rec in carrying
+        for edge in rec["relations"]
+    }
+    if rows:
+        conn.execute(
+            insert(relations),
+            [
+                {"arn": arn, "kind": kind, "target": target, "target_type": target_type}
+                for (arn, kind, target), target_type in rows.items()
+            ],
+        )
 
 
 def _upsert_resources(conn: Connection, rows: list[dict[str, Any]]) -> None:

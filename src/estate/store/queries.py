@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from estate.inventory.changekinds import SHOWN_CHANGES
 from estate.store.database import Database
-from estate.store.schema import changes, resources
+from estate.store.schema import changes, relations, resources
 from estate.store.timeutil import aware, iso
 
 
@@ -25,6 +25,7 @@ class Selection:
     tags: Mapping[str, str | None] = field(default_factory=dict)  # None: the key, any value
     missing_tags: Sequence[str] = ()
     deleted: bool = False  # True: only deleted ones
+    related_to: str | None = None  # an ARN: what it points to and what points to it
 
 
 def resource_record(row: Any) -> dict[str, Any]:
@@ -61,6 +62,10 @@ def selection_query(sel: Selection) -> Select:
         conds.append(_tag(key).is_not(None) if value is None else _tag(key) == value)
     for key in sel.missing_tags:
         conds.append(_tag(key).is_(None))
+    if sel.related_to is not None:
+        uses = select(relations.c.target).where(relations.c.arn == sel.related_to)
+        used_by = select(relations.c.arn).where(relations.c.target == sel.related_to)
+        conds.append(or_(resources.c.arn.in_(uses), resources.c.arn.in_(used_by)))
     return (
         select(resources)
         .where(and_(*conds))
@@ -77,6 +82,41 @@ def load_resources(db: Database, sel: Selection, limit: int | None = None) -> It
         result = conn.execution_options(yield_per=1000).execute(query)
         for row in result:
             yield resource_record(row)
+
+
+def load_relations(db: Database, arn: str) -> dict[str, list[dict[str, Any]]]:
+    """A resource's stored edges both ways: `uses` (its own, to targets that may be outside
+    the inventory) and `used_by` (other resources' edges to it), each with the other end's
+    name where the inventory has it."""
+    known = resources.alias("known")
+    with db.read() as conn:
+        uses = conn.execute(
+            select(relations, known.c.name, known.c.deleted)
+            .outerjoin(known, known.c.arn == relations.c.target)
+            .where(relations.c.arn == arn)
+            .order_by(relations.c.kind, relations.c.target)
+        ).all()
+        used_by = conn.execute(
+            select(relations, known.c.name, known.c.type, known.c.deleted)
+            .join(known, known.c.arn == relations.c.arn)
+            .where(relations.c.target == arn, known.c.deleted.is_(False))
+            .order_by(relations.c.kind, relations.c.arn)
+        ).all()
+    return {
+        "uses": [
+            {
+                "kind": r.kind,
+                "type": r.target_type,
+                "arn": r.target,
+                "name": r.name,
+                "in_inventory": r.name is not None and not r.deleted,
+            }
+            for r in uses
+        ],
+        "used_by": [
+            {"kind": r.kind, "type": r.type, "arn": r.arn, "name": r.name} for r in used_by
+        ],
+    }
 
 
 def load_resource(db: Database, arn: str) -> dict[str, Any] | None:

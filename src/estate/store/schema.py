@@ -102,6 +102,20 @@ resources = Table(
     Index("ix_resources_type", "type", "account", "region"),
 )
 
+# The typed edges of each resource's current state (an instance to its subnet, a listener to
+# its load balancer), as its spec derives them from its fields: replaced with the resource at
+# every merge, so they follow its history, and indexed by target, so "what uses this?" is
+# one lookup. A target need not be in the inventory (another account's, a type not collected).
+relations = Table(
+    "relations",
+    metadata,
+    Column("arn", String(2048), primary_key=True),
+    Column("kind", String(64), primary_key=True),
+    Column("target", String(2048), primary_key=True),
+    Column("target_type", String(64), nullable=False),
+    Index("ix_relations_target", "target"),
+)
+
 # Processes that run shards (`estate worker`, or a local `estate collect`): a shard running
 # under a worker whose heartbeat stopped is handed to another.
 workers = Table(

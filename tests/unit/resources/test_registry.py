@@ -278,6 +278,7 @@ def unresolved(spec: ResourceSpec, data: dict[str, Any]) -> list[str]:
         f"unordered {p}" for p in spec.unordered if not _path_exists(data, p.split("."), _sortable)
     ]
     problems += [f"volatile {p}" for p in spec.volatile if not _path_exists(data, p.split("."))]
+    problems += [f"relation {r.kind} {r.path}" for r in spec.relations if missing(r.path)]
     return problems
 
 
