@@ -191,6 +191,8 @@ SERVICE = ResourceSpec(
     ),
 )
 
+_ATTACHED = "task.attachments[?type=='ElasticNetworkInterface'].details[] |"
+
 # Running tasks (ListTasks' default): a stopped task is gone from the API within the hour.
 TASK = ResourceSpec(
     type="ecs:task",
@@ -226,12 +228,20 @@ TASK = ResourceSpec(
         "task.version",
         "task.connectivity",
         "task.connectivityAt",
+        "task.attachments[].status",
         "task.containers[].lastStatus",
         "task.containers[].healthStatus",
     ),
     relations=(
         Relation("cluster", "ecs:cluster", "clusterArn"),
         Relation("task-definition", "ecs:task-definition", "task.taskDefinitionArn"),
+        # An awsvpc task's network interface and subnet are its ENI attachment's details.
+        Relation("subnet", "ec2:subnet", f"{_ATTACHED} [?name=='subnetId'].value"),
+        Relation(
+            "network-interface",
+            "ec2:network-interface",
+            f"{_ATTACHED} [?name=='networkInterfaceId'].value",
+        ),
         Relation(
             "capacity-provider",
             "ecs:capacity-provider",

@@ -9,6 +9,7 @@ import pytest
 from estate.aws.sessions import AccountSession
 from estate.inventory.normalize import normalize_resource
 from estate.resources.ecs import CLUSTER, SERVICE, TASK, TASK_DEFINITION
+from estate.resources.registry import REGISTRY
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
 
 REGION = "eu-west-1"
@@ -44,7 +45,11 @@ def ecs(member: boto3.Session) -> dict[str, Any]:
         },
         tags=[{"key": "tier", "value": "front"}],
     )
-    task = client.run_task(cluster="prod", taskDefinition="web:2", launchType="FARGATE")["tasks"][0]
+    task = client.run_task(
+        cluster="prod",
+        taskDefinition="web:2",
+        launchType="FARGATE",
+    )["tasks"][0]
     return {"subnet": subnet, "group": group, "role": role_arn, "task": task["taskArn"]}
 
 
@@ -140,3 +145,40 @@ def test_task(ecs: dict[str, Any], reader: AccountSession) -> None:
     assert {"kind": "cluster", "type": "ecs:cluster", "arn": f"{_ARN}cluster/prod"} in (
         task.relations
     )
+
+
+def test_an_awsvpc_task_points_at_its_subnet_and_eni(
+    ecs: dict[str, Any], reader: AccountSession
+) -> None:
+    # moto 5.2 fails to run an awsvpc task (its ENI has no private_dns_name): the attachment
+    # is added to the collected item as DescribeTasks answers it.
+    (raw,) = [item for page in collect_pages(TASK, reader, REGION) for item in page.items]
+
+    def attached(status: str) -> dict[str, Any]:
+        data = copy.deepcopy(raw.data)
+        data["task"]["attachments"] = [
+            {
+                "id": "5a8fe1c1-1a6d-4b1b-9f6e-2a0e5b7d9c10",
+                "type": "ElasticNetworkInterface",
+                "status": status,
+                "details": [
+                    {"name": "subnetId", "value": ecs["subnet"]},
+                    {"name": "networkInterfaceId", "value": "eni-0a1b2c3d4e5f60718"},
+                    {"name": "privateIPv4Address", "value": "10.0.1.17"},
+                ],
+            }
+        ]
+        data["task"]["lastStatus"] = "RUNNING" if status == "ATTACHED" else "PROVISIONING"
+        return data
+
+    running = normalize_resource(TASK, ACCOUNT, REGION, attached("ATTACHED"))
+
+    assert {
+        "kind": "subnet",
+        "type": "ec2:subnet",
+        "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{ecs['subnet']}",
+    } in running.relations
+    # The ENI's edge needs ec2:network-interface's template: it appears once that type does.
+    enis = [e for e in running.relations if e["kind"] == "network-interface"]
+    assert len(enis) == (1 if "ec2:network-interface" in REGISTRY else 0)
+    assert normalize_resource(TASK, ACCOUNT, REGION, attached("PRECREATED")).hash == running.hash
