@@ -1,5 +1,5 @@
-"""ECS: clusters, capacity providers and task definitions (regional), services and running
-tasks per cluster (child types). The list calls give ARNs or names only; a Describe* call per
+"""ECS: clusters and task definitions (regional), services and running tasks per cluster
+(child types). The list calls give ARNs or names only; a Describe* call per
 item gives the configuration, and with include=["TAGS"] its tags (a list of key/value).
 
 A service's name is unique in its cluster only, and a task's id belongs to its cluster too:
