@@ -1,4 +1,5 @@
-"""Lambda functions ($LATEST only); tags come as a dict from ListTags."""
+"""Lambda functions ($LATEST only), layers (their latest version) and event source mappings;
+tags come as a dict from ListTags."""
 
 from __future__ import annotations
 
@@ -29,4 +30,55 @@ FUNCTION = ResourceSpec(
     volatile=("State", "StateReason", "StateReasonCode"),
 )
 
-SPECS = (FUNCTION,)
+# A layer's record is the layer (its ARN has no version); its latest version, with its number,
+# is its configuration, so a new version reads as a change of the layer. Layers take no tags.
+LAYER = ResourceSpec(
+    type="lambda:layer",
+    service="lambda",
+    operation="ListLayers",
+    items="Layers",
+    id="LayerName",
+    name="LayerName",
+    arn="LayerArn",
+    arn_template="arn:{partition}:lambda:{region}:{account}:layer:{id}",
+    params={"MaxItems": 50},
+    tags=None,
+    taggable=False,
+    unordered=(
+        "LatestMatchingVersion.CompatibleRuntimes",
+        "LatestMatchingVersion.CompatibleArchitectures",
+    ),
+)
+
+
+def _source(service: str) -> str:
+    """The event source ARN when it is one of `service`'s (arn:aws:sqs:...)."""
+    return f"[EventSourceArn][?contains(@, ':{service}:')]"
+
+
+EVENT_SOURCE_MAPPING = ResourceSpec(
+    type="lambda:event-source-mapping",
+    service="lambda",
+    operation="ListEventSourceMappings",
+    items="EventSourceMappings",
+    id="UUID",
+    arn="EventSourceMappingArn",
+    arn_template="arn:{partition}:lambda:{region}:{account}:event-source-mapping:{id}",
+    params={"MaxItems": 100},
+    details=(
+        Detail("ListTags", {"Resource": "EventSourceMappingArn"}, into="Tags", result="Tags"),
+    ),
+    unordered=("FunctionResponseTypes", "Topics", "Queues", "SourceAccessConfigurations"),
+    # The outcome of the last poll, and when Lambda last changed its state by itself.
+    volatile=("LastProcessingResult", "LastModified"),
+    relations=(
+        Relation("function", "lambda:function", "FunctionArn"),
+        Relation("source", "sqs:queue", _source("sqs")),
+        Relation("source", "kinesis:stream", _source("kinesis")),
+        Relation("source", "dynamodb:stream", _source("dynamodb")),
+        Relation("source", "kafka:cluster", _source("kafka")),
+        Relation("source", "mq:broker", _source("mq")),
+    ),
+)
+
+SPECS = (FUNCTION, LAYER, EVENT_SOURCE_MAPPING)
