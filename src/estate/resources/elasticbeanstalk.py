@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from estate.resources.spec import Detail, Relation, ResourceSpec
+from estate.resources.spec import Detail, Relation, ResourceSpec, TagWrite
 
 _ARN = "arn:{partition}:elasticbeanstalk:{region}:{account}:"
 
@@ -24,9 +24,14 @@ def environment_id(item: Mapping[str, Any]) -> dict[str, str]:
     return {"EnvironmentKey": f"{application}/{name}"} if application and name else {}
 
 
+# The tagging API writes them; IAM checks the service's own actions too, which for its one
+# call (UpdateTagsForResource) are named AddTags and RemoveTags.
+_TAGS = TagWrite(service_actions=("elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags"))
+
 APPLICATION = ResourceSpec(
     type="elasticbeanstalk:application",
     service="elasticbeanstalk",
+    tag_write=_TAGS,
     operation="DescribeApplications",
     items="Applications",
     id="ApplicationName",
@@ -48,6 +53,7 @@ APPLICATION = ResourceSpec(
 ENVIRONMENT = ResourceSpec(
     type="elasticbeanstalk:environment",
     service="elasticbeanstalk",
+    tag_write=_TAGS,
     operation="DescribeEnvironments",
     items="Environments",
     id="EnvironmentKey",
