@@ -13,6 +13,7 @@ import yaml
 
 from estate.demo.emulator import EMULATOR_CREDENTIALS, Emulator
 from estate.demo.sample import SampleOrg, apply_sample_changes
+from estate.demo.sample_plan import SAMPLE_TYPES
 from estate.resources.s3 import region_from_location
 from tests.integration.running import run_estate
 
@@ -29,6 +30,7 @@ def write_config(tmp_path: Path, emulator: Emulator, org: SampleOrg, **extra: An
         "endpoint_url": emulator.endpoint_url,
         "role_name": "OrganizationAccountAccessRole",
         "regions": list(org.regions),
+        "types": list(SAMPLE_TYPES),
         "concurrency": 8,
         **extra,
     }

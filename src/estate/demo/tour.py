@@ -22,6 +22,7 @@ from estate.cli.render import styled
 from estate.commands import estate_command
 from estate.demo.emulator import EMULATOR_CREDENTIALS, EMULATOR_REGION, Emulator
 from estate.demo.sample import ExpectedChange, apply_sample_changes, build_sample_organization
+from estate.demo.sample_plan import SAMPLE_TYPES
 from estate.store import queries
 from estate.store.database import Database
 from estate.store.runs import load_run
@@ -70,6 +71,7 @@ def write_config(workdir: Path, endpoint_url: str, regions: Sequence[str]) -> Pa
         "organization": True,
         "role_name": "OrganizationAccountAccessRole",
         "regions": list(regions),
+        "types": list(SAMPLE_TYPES),
         "concurrency": 8,
     }
     path = workdir / "estate.yaml"
