@@ -39,6 +39,8 @@ TRAIL = ResourceSpec(
             into="Tags",
             result="ResourceTagList[0].TagsList",
         ),
+        # What the trail records: its (basic or advanced) event selectors.
+        Detail("GetEventSelectors", {"TrailName": "TrailARN"}, into="Selectors"),
     ),
     relations=(
         Relation("bucket", "s3:bucket", "S3BucketName"),

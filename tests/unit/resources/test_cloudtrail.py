@@ -25,6 +25,10 @@ def test_trail(member: boto3.Session, reader: AccountSession) -> None:
         CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail",
         TagsList=[{"Key": "team", "Value": "sec"}],
     )
+    cloudtrail.put_event_selectors(
+        TrailName="audit",
+        EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}],
+    )
 
     found = collect_resources(TRAIL, reader, REGION)
     # A multi-region trail is recorded in its home region only.
@@ -39,4 +43,5 @@ def test_trail(member: boto3.Session, reader: AccountSession) -> None:
         trail.relations
     )
     assert {"kind": "log-group", "type": "logs:log-group", "arn": group_arn} in trail.relations
+    assert trail.config["Selectors"]["EventSelectors"][0]["ReadWriteType"] == "WriteOnly"
     assert "audit" not in shadows

@@ -7,7 +7,7 @@ import boto3
 import pytest
 
 from estate.aws.sessions import AccountSession
-from estate.inventory.normalize import normalize_resource
+from estate.inventory.normalize import normalize_page, normalize_resource
 from estate.resources.route53resolver import RESOLVER_ENDPOINT, RESOLVER_RULE
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
 
@@ -97,3 +97,27 @@ def test_resolver_rule(network: dict[str, Any], reader: AccountSession) -> None:
             ),
         }
     ]
+
+
+def test_the_built_in_and_shared_rules_are_not_the_accounts_own() -> None:
+    own = {
+        "Id": "rslvr-rr-0123",
+        "Arn": f"arn:aws:route53resolver:{REGION}:{ACCOUNT}:resolver-rule/rslvr-rr-0123",
+        "OwnerId": ACCOUNT,
+        "RuleType": "FORWARD",
+    }
+    internet = {
+        "Id": "rslvr-autodefined-rr-internet-resolver",
+        "Arn": f"arn:aws:route53resolver:{REGION}:{ACCOUNT}:autodefined-rule/internet-resolver",
+        "OwnerId": "Route 53 Resolver",
+        "RuleType": "RECURSIVE",
+        "ShareStatus": "NOT_SHARED",
+    }
+    shared = {**own, "Id": "rslvr-rr-1", "OwnerId": "222222222222", "ShareStatus": "SHARED_WITH_ME"}
+
+    page = normalize_page(
+        RESOLVER_RULE, ACCOUNT, [(REGION, item, ()) for item in (own, internet, shared)]
+    )
+
+    assert [r.id for r in page.records] == [own["Id"]]
+    assert {r.id for r in page.foreign} == {internet["Id"], shared["Id"]}
