@@ -11,7 +11,6 @@ from estate.resources.spec import Parent, Relation, ResourceSpec
 
 _ARN = "arn:{partition}:apigateway:{region}::/apis/"
 _GET = "apigateway:GET"
-_PAGE = {"MaxResults": "500"}
 
 API = ResourceSpec(
     type="apigatewayv2:api",
@@ -21,7 +20,6 @@ API = ResourceSpec(
     id="ApiId",
     name="Name",
     arn_template=_ARN + "{id}",
-    params=_PAGE,
     list_iam_action=_GET,
     unordered=(
         "Warnings",
@@ -48,7 +46,6 @@ STAGE = ResourceSpec(
     name="StageName",
     arn_template=_ARN + "{id}",
     parent=Parent("apigatewayv2:api", {"ApiId": "ApiId"}, carry={"ApiId": "ApiId"}),
-    params=_PAGE,
     derive=stage_id,
     list_iam_action=_GET,
     # Says how the last auto-deployment went, not what the stage is.

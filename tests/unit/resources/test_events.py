@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from estate.aws.sessions import AccountSession
 from estate.resources.events import EVENT_BUS, RULE
 from tests.unit.resources.collecting import ACCOUNT, collect_resources
+from tests.unit.resources.stubbed import stubbed
 
 REGION = "eu-west-1"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
@@ -64,3 +66,22 @@ def test_rules_of_every_bus(events: Any, reader: AccountSession) -> None:
         },
         {"kind": "queue", "type": "sqs:queue", "arn": QUEUE},
     ]
+
+
+def test_event_buses_page_by_token() -> None:
+    # ListEventBuses pages although botocore has no paginator for it.
+    def bus(name: str) -> dict[str, str]:
+        return {"Name": name, "Arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{name}"}
+
+    first = [bus(f"bus-{n:03}") for n in range(100)]
+    with stubbed("events", REGION) as (session, stubber):
+        stubber.add_response(
+            "list_event_buses", {"EventBuses": first, "NextToken": "t1"}, {"Limit": 100}
+        )
+        stubber.add_response(
+            "list_event_buses", {"EventBuses": [bus("last")]}, {"Limit": 100, "NextToken": "t1"}
+        )
+        found = collect_resources(dataclasses.replace(EVENT_BUS, details=()), session, REGION)
+
+    assert len(found) == 101
+    assert found["last"].arn == f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/last"
