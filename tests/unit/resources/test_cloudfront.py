@@ -102,35 +102,49 @@ def test_origin_access_control(cloudfront: Any, reader: AccountSession) -> None:
     assert control.tags == {}
 
 
-def test_function() -> None:
-    # moto 5.2 lacks CloudFront Functions: a literal answer shaped like AWS's.
-    arn = f"arn:aws:cloudfront::{ACCOUNT}:function/rewrite-index"
-    answer = {
-        "FunctionList": {
-            "MaxItems": 100,
-            "Quantity": 1,
-            "Items": [
-                {
-                    "Name": "rewrite-index",
-                    "Status": "UNASSOCIATED",
-                    "FunctionConfig": {"Comment": "index.html", "Runtime": "cloudfront-js-2.0"},
-                    "FunctionMetadata": {
-                        "FunctionARN": arn,
-                        "Stage": "DEVELOPMENT",
-                        "CreatedTime": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                        "LastModifiedTime": dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
-                    },
-                }
-            ],
-        }
-    }
-    with stubbed("cloudfront", "us-east-1") as (session, stubber):
-        stubber.add_response("list_functions", answer, {"Stage": "DEVELOPMENT", "MaxItems": "100"})
-        found = collect_resources(FUNCTION, session, GLOBAL_REGION)
+def test_function(cloudfront: Any, reader: AccountSession) -> None:
+    cloudfront.create_function(
+        Name="rewrite-index",
+        FunctionConfig={"Comment": "index.html", "Runtime": "cloudfront-js-2.0"},
+        FunctionCode=b"function handler(event) { return event.request; }",
+    )
+
+    found = collect_resources(FUNCTION, reader, GLOBAL_REGION)
 
     function = found["rewrite-index"]
     assert function.name == "rewrite-index"
-    assert function.arn == arn
+    assert function.arn == f"arn:aws:cloudfront::{ACCOUNT}:function/rewrite-index"
     assert (function.region, function.account) == (GLOBAL_REGION, ACCOUNT)
     assert function.tags == {}
     assert function.relations == []  # a function names nothing else
+
+
+def test_functions_page_by_marker() -> None:
+    # ListFunctions pages although botocore has no paginator for it.
+    def function(name: str) -> dict[str, Any]:
+        return {
+            "Name": name,
+            "FunctionConfig": {"Comment": "", "Runtime": "cloudfront-js-2.0"},
+            "FunctionMetadata": {
+                "FunctionARN": f"arn:aws:cloudfront::{ACCOUNT}:function/{name}",
+                "LastModifiedTime": dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+            },
+        }
+
+    first = [function(f"fn-{n:03}") for n in range(100)]
+    asked = {"Stage": "DEVELOPMENT", "MaxItems": "100"}
+    with stubbed("cloudfront", "us-east-1") as (session, stubber):
+        stubber.add_response(
+            "list_functions",
+            {"FunctionList": {"Items": first, "Quantity": 100, "MaxItems": 100, "NextMarker": "m"}},
+            asked,
+        )
+        stubber.add_response(
+            "list_functions",
+            {"FunctionList": {"Items": [function("last")], "Quantity": 1, "MaxItems": 100}},
+            {**asked, "Marker": "m"},
+        )
+        found = collect_resources(FUNCTION, session, GLOBAL_REGION)
+
+    assert len(found) == 101
+    assert found["last"].arn == f"arn:aws:cloudfront::{ACCOUNT}:function/last"
