@@ -19,6 +19,7 @@ SET_NAMES = (
     "CreateTags",
     "CreateOrUpdateTags",
     "AddTagsToStream",
+    "ChangeTagsForResource",  # Route 53: one call adds and removes
 )
 UNSET_NAMES = (
     "UntagResource",
@@ -27,6 +28,7 @@ UNSET_NAMES = (
     "RemoveTags",
     "DeleteTags",
     "RemoveTagsFromStream",
+    "ChangeTagsForResource",
 )
 
 

@@ -230,10 +230,24 @@ class ShapeCaller:
         config = config or {}
         tokens = config.get("output_token", [])
         for token in [tokens] if isinstance(tokens, str) else tokens:
-            response.pop(token, None)
-        if config.get("more_results"):
-            response[config["more_results"]] = False
+            _set_path(response, token, None)  # nested too: DistributionList.NextMarker
+        more = config.get("more_results")
+        if more and re.fullmatch(r"[A-Za-z0-9_.]+", more):
+            _set_path(response, more, False)
         return response
+
+
+def _set_path(response: dict[str, Any], path: str, value: Any) -> None:
+    """Set (None: remove) a dotted path's field where its parents are present."""
+    *parents, last = path.split(".")
+    node: Any = response
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
 
 
 def _present(value: Any) -> bool:
