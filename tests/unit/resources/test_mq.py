@@ -13,13 +13,9 @@ REGION = "eu-west-1"
 
 @pytest.fixture
 def broker_id(member: boto3.Session) -> str:
-    ec2 = member.client("ec2", region_name=REGION)
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"]
-        for i in (1, 2)
-    ]
-    sg = ec2.create_security_group(GroupName="mq", Description="mq", VpcId=vpc)["GroupId"]
+    # moto's MQ checks no network ids, and an EC2 backend costs seconds to start.
+    subnets = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]
+    sg = "sg-0a1b2c3d4e5f60718"
     client = member.client("mq", region_name=REGION)
     return str(
         client.create_broker(
