@@ -47,8 +47,8 @@ CONFIGURATION_RECORDER = ResourceSpec(
     arn="arn",
     single_call="a region holds one customer managed recorder (and a few service-linked "
     "ones); DescribeConfigurationRecorders takes no page token",
-    tags=None,
-    taggable=False,
+    # Recorders take tags since the service-linked ones came (PutConfigurationRecorder's Tags).
+    details=(_tags("arn"),),
     unordered=(
         "recordingGroup.resourceTypes",
         "recordingGroup.exclusionByResourceTypes.resourceTypes",

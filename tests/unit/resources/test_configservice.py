@@ -100,12 +100,17 @@ def test_configuration_recorder() -> None:
             },
             {},
         )
+        stubber.add_response(
+            "list_tags_for_resource",
+            {"Tags": [{"Key": "team", "Value": "sec"}]},
+            {"ResourceArn": arn},
+        )
         recorder = collect_resources(CONFIGURATION_RECORDER, session, REGION)["default"]
 
     assert recorder.name == "default"
     assert recorder.region == REGION and recorder.account == ACCOUNT
     assert recorder.arn == arn
-    assert recorder.tags == {}
+    assert recorder.tags == {"team": "sec"}
     assert recorder.relations == [{"kind": "role", "type": "iam:role", "arn": role}]
     types = recorder.config["recordingGroup"]["resourceTypes"]
     assert types == ["AWS::EC2::Instance", "AWS::S3::Bucket"]  # unordered, so sorted
