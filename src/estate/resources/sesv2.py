@@ -20,7 +20,6 @@ CONFIGURATION_SET = ResourceSpec(
     arn_template=_ARN + "configuration-set/{id}",
     iam_service="ses",
     tags="ConfigurationSet.Tags",
-    params={"PageSize": 1000},
     paginator=_PAGED,
     details=(
         Detail(
