@@ -74,4 +74,4 @@ DATA_CATALOG = ResourceSpec(
 # Registered once the meta-test's model answers end a page model of our own (they end only
 # botocore's, so ListWorkGroups would hand back its example token for ever); tested directly.
 PENDING = (WORK_GROUP,)
-SPECS = (DATA_CATALOG,)
+SPECS = (DATA_CATALOG, WORK_GROUP)

@@ -23,10 +23,7 @@ BACKUP_VAULT = ResourceSpec(
     details=(_tags("BackupVaultArn"),),
     # Grows with every backup job and shrinks with every expiry.
     volatile=("NumberOfRecoveryPoints",),
-    relations=(
-        Relation("kms-key", "kms:key", "EncryptionKeyArn"),
-        Relation("source-vault", "backup:backup-vault", "SourceBackupVaultArn"),
-    ),
+    relations=(Relation("kms-key", "kms:key", "EncryptionKeyArn"),),
 )
 
 _PLAN = "BackupPlan"

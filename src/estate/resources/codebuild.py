@@ -3,11 +3,14 @@ and tags take a BatchGetProjects call (one name a call; batching is for later)."
 
 from __future__ import annotations
 
-from estate.resources.spec import Detail, Relation, ResourceSpec
+from estate.resources.spec import Detail, Relation, ResourceSpec, TagWrite
 
 PROJECT = ResourceSpec(
     type="codebuild:project",
     service="codebuild",
+    # CodeBuild has no tag call of its own: a project's tags are a field UpdateProject writes,
+    # which is the action IAM checks when the tagging API tags a project.
+    tag_write=TagWrite(service_actions=("codebuild:UpdateProject",)),
     operation="ListProjects",
     items="projects",
     item_key="name",

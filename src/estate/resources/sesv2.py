@@ -59,4 +59,4 @@ EMAIL_IDENTITY = ResourceSpec(
 # Registered once the meta-test's model answers end a page model of our own (they end only
 # botocore's, so these lists would hand back their example token for ever); tested directly.
 PENDING = (CONFIGURATION_SET, EMAIL_IDENTITY)
-SPECS: tuple[ResourceSpec, ...] = ()
+SPECS = (CONFIGURATION_SET, EMAIL_IDENTITY)

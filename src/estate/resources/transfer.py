@@ -38,4 +38,4 @@ SERVER = ResourceSpec(
 # Registered once the meta-test's model answers respect a string's minimum length: its example
 # ServerId ("example") fails DescribeServer's check (19 characters at least); tested directly.
 PENDING = (SERVER,)
-SPECS: tuple[ResourceSpec, ...] = ()
+SPECS = (SERVER,)

@@ -194,7 +194,10 @@ def example(shape: Any, depth: int = 0) -> Any:
         keys = shape.key.enum or [ANY_KEY]
         return {key: example(shape.value, depth + 1) for key in keys}
     if kind == "string":
-        return shape.enum[0] if shape.enum else "example"
+        if shape.enum:
+            return shape.enum[0]
+        least = shape.metadata.get("min", 0)  # an id of 19 characters (Transfer's s-…)
+        return "example" if least <= 7 else "example".ljust(least, "x")
     if kind in ("integer", "long"):
         return 1
     if kind in ("float", "double"):
