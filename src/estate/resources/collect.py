@@ -20,9 +20,10 @@ from botocore.exceptions import ClientError
 
 from estate.aws.errors import ErrorKind, classify, error_code
 from estate.aws.partitions import home_region
+from estate.inventory.normalize import resource_arn
 from estate.resources.cursor import decode_cursor, encode_cursor, next_cursor, resume_position
 from estate.resources.paging import RepeatedPageToken, next_token, paginator_config, token_params
-from estate.resources.spec import GLOBAL_REGION, Detail, ResourceSpec
+from estate.resources.spec import GLOBAL_REGION, ITEM_ARN, Detail, ResourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +320,14 @@ def _apply_detail(
     """Merge one detail into the item; False when the item vanished meanwhile. A refused call
     is appended to `refused` and leaves the item without its fields. Does I/O."""
     params = {**detail.constants}
-    params.update({name: jmespath.search(path, data) for name, path in detail.params.items()})
+    params.update(
+        {
+            name: item_arn(spec, session, region, data)
+            if path == ITEM_ARN
+            else jmespath.search(path, data)
+            for name, path in detail.params.items()
+        }
+    )
     try:
         value = _detail_result(detail, spec, session, region, params)
     except ClientError as exc:
@@ -339,6 +347,19 @@ def _apply_detail(
         raise
     data[detail.into] = value
     return True
+
+
+def item_arn(spec: ResourceSpec, session: Caller, region: str, data: Mapping[str, Any]) -> str:
+    """Pure: the ARN a listed item will be recorded under (the answer's, else the template's
+    in the collecting account and partition)."""
+    return resource_arn(
+        spec,
+        session.account_id,
+        region,
+        str(jmespath.search(spec.id, data)),
+        data,
+        session.partition,
+    )
 
 
 def detail_call(spec: ResourceSpec, detail: Detail) -> str:

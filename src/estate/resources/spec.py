@@ -14,6 +14,10 @@ import jmespath
 GLOBAL_REGION = "global"
 
 
+# A Detail parameter's path meaning "the item's ARN" (not JMESPath: no field holds it).
+ITEM_ARN = "@arn"
+
+
 @dataclass(frozen=True)
 class Detail:
     """A per-item call whose result is stored in the item under `into`.
@@ -24,6 +28,8 @@ class Detail:
     classify() calls not-found means the item vanished meanwhile and is skipped. A `regional`
     detail is called in the item's true region, after that region is known.
     When botocore paginates the operation and `result` is a list, every page is read.
+    A parameter mapped to ITEM_ARN gets the item's ARN: the answer's, else the type's
+    template (Glue and CodeDeploy answers carry none, yet their tag calls take one).
     """
 
     operation: str
