@@ -35,6 +35,7 @@ USER = ResourceSpec(
     volatile=("PasswordLastUsed",),
 )
 
+SPECS: tuple[ResourceSpec, ...] = (ROLE, USER)
 
 # Types without an ARN template, and why the answer always gives the ARN (the meta-test).
 ARN_ONLY_FROM_ANSWER = {
@@ -207,7 +208,7 @@ OIDC_PROVIDER = ResourceSpec(
     unordered=("Provider.ClientIDList", "Provider.ThumbprintList"),
 )
 
-SPECS = (ROLE, USER, GROUP, INSTANCE_PROFILE, ACCESS_KEY, SERVER_CERTIFICATE)
+SPECS = (*SPECS, GROUP, INSTANCE_PROFILE, ACCESS_KEY, SERVER_CERTIFICATE)
 
 # Ready but not registered: their per-item calls take an ARN of at least 20 characters
 # (botocore's min), and the meta-test's example answers give "example" for every string, so
