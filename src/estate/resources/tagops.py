@@ -48,4 +48,9 @@ def own_tag_operations(service: str) -> tuple[str, str] | None:
     names = operation_names(service)
     set_op = next((n for n in SET_NAMES if n in names), None)
     unset_op = next((n for n in UNSET_NAMES if n in names), None)
-    return (set_op, unset_op) if set_op and unset_op else None
+    if set_op and unset_op:
+        return set_op, unset_op
+    # One pair named for the thing it tags (ACM PCA's TagCertificateAuthority).
+    sets = sorted(n for n in names if n.startswith("Tag") and n[3:4].isupper())
+    unsets = sorted(n for n in names if n.startswith("Untag") and n[5:6].isupper())
+    return (sets[0], unsets[0]) if len(sets) == len(unsets) == 1 else None
