@@ -14,7 +14,8 @@ FILE_SYSTEM = ResourceSpec(
     arn="ResourceARN",
     arn_template="arn:{partition}:fsx:{region}:{account}:file-system/{id}",
     owner="OwnerId",
-    params={"MaxResults": 2147483647},  # the API's largest page
+    # The largest MaxResults the model allows: FSx answers the smaller of it and its own page.
+    params={"MaxResults": 2147483647},
     unordered=("SubnetIds", "NetworkInterfaceIds"),
     # The history of administrative actions (backups, updates) and their progress.
     volatile=("AdministrativeActions",),
