@@ -1,4 +1,5 @@
-"""DynamoDB tables: ListTables gives bare names; DescribeTable and tags take a call each."""
+"""DynamoDB tables: ListTables gives bare names; DescribeTable and tags take a call each.
+Backups: ListBackups pages them, with all a record needs."""
 
 from __future__ import annotations
 
@@ -41,4 +42,25 @@ TABLE = ResourceSpec(
     ),
 )
 
-SPECS = (TABLE,)
+
+BACKUP = ResourceSpec(
+    type="dynamodb:backup",
+    service="dynamodb",
+    operation="ListBackups",
+    items="BackupSummaries",
+    # On-demand (USER), kept-on-delete (SYSTEM) and AWS Backup's: all of the account's own.
+    params={"BackupType": "ALL"},
+    # Backup names need not be unique; the ARN (table/<table>/backup/<id>) is.
+    id="BackupArn",
+    name="BackupName",
+    arn="BackupArn",
+    tags=None,
+    taggable=False,  # DynamoDB tags tables only
+    relations=(Relation("table", "dynamodb:table", "TableArn"),),
+)
+
+SPECS = (TABLE, BACKUP)
+
+ARN_ONLY_FROM_ANSWER = {
+    "dynamodb:backup": "the id is the ARN: BackupArn is a required member of BackupSummary",
+}

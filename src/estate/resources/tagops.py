@@ -50,7 +50,12 @@ def own_tag_operations(service: str) -> tuple[str, str] | None:
     unset_op = next((n for n in UNSET_NAMES if n in names), None)
     if set_op and unset_op:
         return set_op, unset_op
-    # One pair named for the thing it tags (ACM PCA's TagCertificateAuthority).
-    sets = sorted(n for n in names if n.startswith("Tag") and n[3:4].isupper())
-    unsets = sorted(n for n in names if n.startswith("Untag") and n[5:6].isupper())
+    # One pair named for the thing it tags (ACM PCA's TagCertificateAuthority, Glacier's
+    # AddTagsToVault).
+    sets = sorted(n for n in names if _named(n, ("Tag", "AddTagsTo")))
+    unsets = sorted(n for n in names if _named(n, ("Untag", "RemoveTagsFrom")))
     return (sets[0], unsets[0]) if len(sets) == len(unsets) == 1 else None
+
+
+def _named(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name.startswith(p) and name[len(p) : len(p) + 1].isupper() for p in prefixes)

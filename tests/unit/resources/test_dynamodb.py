@@ -9,7 +9,7 @@ import pytest
 
 from estate.aws.sessions import AccountSession
 from estate.inventory.normalize import normalize_resource
-from estate.resources.dynamodb import TABLE
+from estate.resources.dynamodb import BACKUP, TABLE
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
 
 if TYPE_CHECKING:
@@ -96,3 +96,25 @@ def test_a_real_item_write_leaves_the_hash(
     dynamodb.put_item(TableName="carts", Item={"id": {"S": "c-1"}, "lines": {"N": "3"}})
 
     assert collect_resources(TABLE, reader, REGION)["carts"].hash == before.hash
+
+
+def test_backup(dynamodb: DynamoDBClient, reader: AccountSession) -> None:
+    arn = dynamodb.create_backup(TableName="orders", BackupName="before-migration")[
+        "BackupDetails"
+    ]["BackupArn"]
+
+    found = collect_resources(BACKUP, reader, REGION)
+
+    backup = found[arn]
+    assert backup.name == "before-migration"
+    assert backup.region == REGION and backup.account == ACCOUNT
+    assert backup.arn == arn
+    assert arn.startswith(f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders/backup/")
+    assert backup.tags == {}
+    assert backup.relations == [
+        {
+            "kind": "table",
+            "type": "dynamodb:table",
+            "arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders",
+        }
+    ]
