@@ -1,0 +1,459 @@
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from estate.aws.sessions import AccountSession
+from estate.inventory.normalize import Resource, normalize_page, normalize_resource
+from estate.resources import ec2net
+from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+
+REGION = "eu-west-1"
+ARN = f"arn:aws:ec2:{REGION}:{ACCOUNT}:"
+
+
+def _tagged(kind: str, **tags: str) -> Any:
+    return [{"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+def _edges(resource: Resource) -> set[tuple[str, str]]:
+    return {(edge["kind"], edge["arn"]) for edge in resource.relations}
+
+
+@pytest.fixture
+def ec2(member: boto3.Session) -> EC2Client:
+    return member.client("ec2", region_name=REGION)
+
+
+@pytest.fixture
+def vpc(ec2: EC2Client) -> dict[str, str]:
+    vpc_id = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(
+        VpcId=vpc_id, CidrBlock="10.8.1.0/24", AvailabilityZone=f"{REGION}a"
+    )["Subnet"]["SubnetId"]
+    group_id = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc_id)[
+        "GroupId"
+    ]
+    return {"vpc": vpc_id, "subnet": subnet_id, "group": group_id}
+
+
+def test_internet_gateway_and_route_table(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    igw = ec2.create_internet_gateway(
+        TagSpecifications=_tagged("internet-gateway", Name="edge", team="net")
+    )["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc["vpc"])
+    table = ec2.create_route_table(
+        VpcId=vpc["vpc"], TagSpecifications=_tagged("route-table", Name="public")
+    )["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=table, SubnetId=vpc["subnet"])
+
+    gateway = collect_resources(ec2net.INTERNET_GATEWAY, reader, REGION)[igw]
+    routes = collect_resources(ec2net.ROUTE_TABLE, reader, REGION)[table]
+
+    assert (gateway.name, gateway.region, gateway.account) == ("edge", REGION, ACCOUNT)
+    assert gateway.arn == f"{ARN}internet-gateway/{igw}"
+    assert gateway.tags == {"Name": "edge", "team": "net"}
+    assert _edges(gateway) == {("vpc", f"{ARN}vpc/{vpc['vpc']}")}
+    assert routes.name == "public"
+    assert routes.arn == f"{ARN}route-table/{table}"
+    assert routes.tags == {"Name": "public"}
+    assert _edges(routes) == {
+        ("vpc", f"{ARN}vpc/{vpc['vpc']}"),
+        ("subnet", f"{ARN}subnet/{vpc['subnet']}"),
+        ("internet-gateway", f"{ARN}internet-gateway/{igw}"),  # not the "local" route
+    }
+
+
+def test_route_table_hash_ignores_route_order(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    table = ec2.create_route_table(VpcId=vpc["vpc"])["RouteTable"]["RouteTableId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc["vpc"])
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    raw = next(
+        item.data
+        for page in collect_pages(ec2net.ROUTE_TABLE, reader, REGION)
+        for item in page.items
+        if item.data["RouteTableId"] == table
+    )
+    shuffled = copy.deepcopy(raw)
+    shuffled["Routes"].reverse()
+    assert shuffled != raw
+
+    original = normalize_resource(ec2net.ROUTE_TABLE, ACCOUNT, REGION, raw)
+
+    assert normalize_resource(ec2net.ROUTE_TABLE, ACCOUNT, REGION, shuffled).hash == original.hash
+
+
+def test_egress_only_gateway_and_network_acl(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    eigw = ec2.create_egress_only_internet_gateway(
+        VpcId=vpc["vpc"], TagSpecifications=_tagged("egress-only-internet-gateway", Name="v6")
+    )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+    acl = ec2.create_network_acl(
+        VpcId=vpc["vpc"], TagSpecifications=_tagged("network-acl", Name="strict", tier="db")
+    )["NetworkAcl"]["NetworkAclId"]
+
+    gateway = collect_resources(ec2net.EGRESS_ONLY_INTERNET_GATEWAY, reader, REGION)[eigw]
+    found = collect_resources(ec2net.NETWORK_ACL, reader, REGION)[acl]
+
+    assert (gateway.name, gateway.region, gateway.account) == ("v6", REGION, ACCOUNT)
+    assert gateway.arn == f"{ARN}egress-only-internet-gateway/{eigw}"
+    assert gateway.tags == {"Name": "v6"}
+    assert _edges(gateway) == {("vpc", f"{ARN}vpc/{vpc['vpc']}")}
+    assert found.name == "strict"
+    assert found.arn == f"{ARN}network-acl/{acl}"
+    assert found.tags == {"Name": "strict", "tier": "db"}
+    assert ("vpc", f"{ARN}vpc/{vpc['vpc']}") in _edges(found)
+
+
+def test_network_interface_and_elastic_ip(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    eni = ec2.create_network_interface(
+        SubnetId=vpc["subnet"],
+        Groups=[vpc["group"]],
+        TagSpecifications=_tagged("network-interface", Name="app-eni", team="core"),
+    )["NetworkInterface"]["NetworkInterfaceId"]
+    allocation = ec2.allocate_address(
+        Domain="vpc", TagSpecifications=_tagged("elastic-ip", Name="front")
+    )["AllocationId"]
+    ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
+
+    interface = collect_resources(ec2net.NETWORK_INTERFACE, reader, REGION)[eni]
+    address = collect_resources(ec2net.ELASTIC_IP, reader, REGION)[allocation]
+
+    assert (interface.name, interface.region, interface.account) == ("app-eni", REGION, ACCOUNT)
+    assert interface.arn == f"{ARN}network-interface/{eni}"
+    assert interface.tags == {"Name": "app-eni", "team": "core"}
+    assert _edges(interface) == {
+        ("vpc", f"{ARN}vpc/{vpc['vpc']}"),
+        ("subnet", f"{ARN}subnet/{vpc['subnet']}"),
+        ("security-group", f"{ARN}security-group/{vpc['group']}"),
+    }
+    assert address.name == "front"
+    assert address.arn == f"{ARN}elastic-ip/{allocation}"
+    assert address.tags == {"Name": "front"}
+    assert ("network-interface", f"{ARN}network-interface/{eni}") in _edges(address)
+
+
+def test_vpc_endpoint(ec2: EC2Client, vpc: dict[str, str], reader: AccountSession) -> None:
+    table = ec2.create_route_table(VpcId=vpc["vpc"])["RouteTable"]["RouteTableId"]
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc["vpc"],
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[table],
+        TagSpecifications=_tagged("vpc-endpoint", Name="s3"),
+    )["VpcEndpoint"]["VpcEndpointId"]
+
+    found = collect_resources(ec2net.VPC_ENDPOINT, reader, REGION)[endpoint]
+
+    assert (found.name, found.region, found.account) == ("s3", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}vpc-endpoint/{endpoint}"
+    assert found.tags == {"Name": "s3"}
+    assert {
+        ("vpc", f"{ARN}vpc/{vpc['vpc']}"),
+        ("route-table", f"{ARN}route-table/{table}"),
+    } <= _edges(found)
+
+
+def test_vpc_peering_connection(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    other = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    peering = ec2.create_vpc_peering_connection(
+        VpcId=vpc["vpc"],
+        PeerVpcId=other,
+        TagSpecifications=_tagged("vpc-peering-connection", Name="a-b"),
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+
+    found = collect_resources(ec2net.VPC_PEERING_CONNECTION, reader, REGION)[peering]
+
+    assert (found.name, found.region, found.account) == ("a-b", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}vpc-peering-connection/{peering}"
+    assert found.tags == {"Name": "a-b"}
+    assert _edges(found) == {
+        ("requester-vpc", f"{ARN}vpc/{vpc['vpc']}"),
+        ("accepter-vpc", f"{ARN}vpc/{other}"),
+    }
+
+
+def test_a_peer_vpc_in_another_account_and_region_is_named_there() -> None:
+    peering = {
+        "VpcPeeringConnectionId": "pcx-0123456789abcdef0",
+        "RequesterVpcInfo": {"VpcId": "vpc-0aa", "OwnerId": ACCOUNT, "Region": REGION},
+        "AccepterVpcInfo": {"VpcId": "vpc-0bb", "OwnerId": "222222222222", "Region": "cn-north-1"},
+        "Status": {"Code": "active"},
+    }
+    item = {**peering, **ec2net.peered_vpcs(peering)}
+
+    found = normalize_resource(ec2net.VPC_PEERING_CONNECTION, ACCOUNT, REGION, item)
+
+    assert found.account == ACCOUNT
+    assert _edges(found) == {
+        ("requester-vpc", f"{ARN}vpc/vpc-0aa"),
+        ("accepter-vpc", "arn:aws-cn:ec2:cn-north-1:222222222222:vpc/vpc-0bb"),
+    }
+
+
+def test_nat_gateway(ec2: EC2Client, vpc: dict[str, str], reader: AccountSession) -> None:
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(
+        SubnetId=vpc["subnet"],
+        AllocationId=allocation,
+        TagSpecifications=_tagged("natgateway", Name="egress"),
+    )["NatGateway"]["NatGatewayId"]
+
+    found = collect_resources(ec2net.NAT_GATEWAY, reader, REGION)[nat]
+
+    assert (found.name, found.region, found.account) == ("egress", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}natgateway/{nat}"
+    assert found.tags == {"Name": "egress"}
+    assert {
+        ("vpc", f"{ARN}vpc/{vpc['vpc']}"),
+        ("subnet", f"{ARN}subnet/{vpc['subnet']}"),
+        ("elastic-ip", f"{ARN}elastic-ip/{allocation}"),
+    } <= _edges(found)
+
+
+def test_transit_gateway_attachment_and_route_table(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    tgw = ec2.create_transit_gateway(
+        Description="core", TagSpecifications=_tagged("transit-gateway", Name="hub")
+    )["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw,
+        VpcId=vpc["vpc"],
+        SubnetIds=[vpc["subnet"]],
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    # moto 5.2 drops the TagSpecifications of a VPC attachment
+    ec2.create_tags(Resources=[attachment], Tags=[{"Key": "Name", "Value": "spoke"}])
+    table = ec2.create_transit_gateway_route_table(
+        TransitGatewayId=tgw, TagSpecifications=_tagged("transit-gateway-route-table", Name="rt")
+    )["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+
+    hub = collect_resources(ec2net.TRANSIT_GATEWAY, reader, REGION)[tgw]
+    spoke = collect_resources(ec2net.TRANSIT_GATEWAY_ATTACHMENT, reader, REGION)[attachment]
+    routes = collect_resources(ec2net.TRANSIT_GATEWAY_ROUTE_TABLE, reader, REGION)[table]
+
+    assert (hub.name, hub.region, hub.account) == ("hub", REGION, ACCOUNT)
+    assert hub.arn == f"{ARN}transit-gateway/{tgw}"
+    assert hub.tags == {"Name": "hub"}
+    assert (spoke.name, spoke.account) == ("spoke", ACCOUNT)
+    assert spoke.arn == f"{ARN}transit-gateway-attachment/{attachment}"
+    assert spoke.tags == {"Name": "spoke"}
+    assert {
+        ("transit-gateway", f"{ARN}transit-gateway/{tgw}"),
+        ("vpc", f"{ARN}vpc/{vpc['vpc']}"),
+    } <= _edges(spoke)
+    assert routes.name == "rt"
+    assert routes.arn == f"{ARN}transit-gateway-route-table/{table}"
+    assert routes.tags == {"Name": "rt"}
+    assert _edges(routes) == {("transit-gateway", f"{ARN}transit-gateway/{tgw}")}
+
+
+def test_an_attachment_of_a_participants_vpc_is_the_participants() -> None:
+    participant = "222222222222"
+    attachment = {
+        "TransitGatewayAttachmentId": "tgw-attach-0123456789abcdef0",
+        "TransitGatewayId": "tgw-0aa",
+        "TransitGatewayOwnerId": ACCOUNT,
+        "ResourceType": "vpc",
+        "ResourceId": "vpc-0bb",
+        "ResourceOwnerId": participant,
+        "State": "available",
+    }
+    items = [(REGION, attachment, ())]
+
+    found = normalize_page(ec2net.TRANSIT_GATEWAY_ATTACHMENT, ACCOUNT, items)
+
+    assert found.records == []
+    (shared,) = found.foreign
+    assert shared.account == participant
+
+
+def test_vpn_gateway_customer_gateway_and_connection(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    vgw = ec2.create_vpn_gateway(
+        Type="ipsec.1", TagSpecifications=_tagged("vpn-gateway", Name="vgw")
+    )["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpnGatewayId=vgw, VpcId=vpc["vpc"])
+    cgw = ec2.create_customer_gateway(
+        Type="ipsec.1",
+        PublicIp="203.0.113.12",
+        BgpAsn=65000,
+        TagSpecifications=_tagged("customer-gateway", Name="office"),
+    )["CustomerGateway"]["CustomerGatewayId"]
+    vpn = ec2.create_vpn_connection(
+        Type="ipsec.1",
+        CustomerGatewayId=cgw,
+        VpnGatewayId=vgw,
+        TagSpecifications=_tagged("vpn-connection", Name="office-vpn"),
+    )["VpnConnection"]["VpnConnectionId"]
+
+    gateway = collect_resources(ec2net.VPN_GATEWAY, reader, REGION)[vgw]
+    customer = collect_resources(ec2net.CUSTOMER_GATEWAY, reader, REGION)[cgw]
+    connection = collect_resources(ec2net.VPN_CONNECTION, reader, REGION)[vpn]
+
+    assert (gateway.name, gateway.region, gateway.account) == ("vgw", REGION, ACCOUNT)
+    assert gateway.arn == f"{ARN}vpn-gateway/{vgw}"
+    assert gateway.tags == {"Name": "vgw"}
+    assert _edges(gateway) == {("vpc", f"{ARN}vpc/{vpc['vpc']}")}
+    assert customer.name == "office"
+    assert customer.arn == f"{ARN}customer-gateway/{cgw}"
+    assert customer.tags == {"Name": "office"}
+    assert connection.name == "office-vpn"
+    assert connection.arn == f"{ARN}vpn-connection/{vpn}"
+    assert connection.tags == {"Name": "office-vpn"}
+    assert _edges(connection) == {
+        ("customer-gateway", f"{ARN}customer-gateway/{cgw}"),
+        ("vpn-gateway", f"{ARN}vpn-gateway/{vgw}"),
+    }
+    assert "CustomerGatewayConfiguration" not in connection.config
+
+
+def test_vpn_connection_keeps_no_secret_and_ignores_telemetry() -> None:
+    connection = {
+        "VpnConnectionId": "vpn-0123456789abcdef0",
+        "CustomerGatewayId": "cgw-0aa",
+        "VpnGatewayId": "vgw-0bb",
+        "Type": "ipsec.1",
+        "State": "available",
+        "CustomerGatewayConfiguration": "<vpn_connection><pre_shared_key>s3cr3t</pre_shared_key>",
+        "Options": {"TunnelOptions": [{"OutsideIpAddress": "198.51.100.1", "PreSharedKey": "k"}]},
+        "VgwTelemetry": [{"Status": "UP", "AcceptedRouteCount": 3}],
+    }
+    flapped = copy.deepcopy(connection)
+    flapped["VgwTelemetry"] = [{"Status": "DOWN", "AcceptedRouteCount": 0}]
+
+    found = normalize_resource(ec2net.VPN_CONNECTION, ACCOUNT, REGION, connection)
+
+    assert "s3cr3t" not in str(found.config) and "PreSharedKey" not in str(found.config)
+    assert normalize_resource(ec2net.VPN_CONNECTION, ACCOUNT, REGION, flapped).hash == found.hash
+
+
+def test_flow_log(
+    member: boto3.Session, ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/flow-logs"
+    group = "vpc-flows"
+    member.client("logs", region_name=REGION).create_log_group(logGroupName=group)
+    member.client("s3", region_name=REGION).create_bucket(
+        Bucket="flow-bucket", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    (flow,) = ec2.create_flow_logs(
+        ResourceIds=[vpc["vpc"]],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogGroupName=group,
+        DeliverLogsPermissionArn=role,
+        TagSpecifications=_tagged("vpc-flow-log", Name="flows"),
+    )["FlowLogIds"]
+    (to_s3,) = ec2.create_flow_logs(
+        ResourceIds=[vpc["subnet"]],
+        ResourceType="Subnet",
+        TrafficType="REJECT",
+        LogDestinationType="s3",
+        LogDestination="arn:aws:s3:::flow-bucket",  # moto 5.2 takes a prefix for the bucket
+    )["FlowLogIds"]
+
+    found = collect_resources(ec2net.FLOW_LOG, reader, REGION)
+
+    flows = found[flow]
+    assert (flows.name, flows.region, flows.account) == ("flows", REGION, ACCOUNT)
+    assert flows.arn == f"{ARN}vpc-flow-log/{flow}"
+    assert flows.tags == {"Name": "flows"}
+    assert {("vpc", f"{ARN}vpc/{vpc['vpc']}"), ("delivery-role", role)} <= _edges(flows)
+    assert _edges(found[to_s3]) >= {
+        ("subnet", f"{ARN}subnet/{vpc['subnet']}"),
+        ("bucket", "arn:aws:s3:::flow-bucket"),
+    }
+
+
+def test_a_flow_logs_bucket_is_named_without_its_prefix() -> None:
+    flow = {"LogDestinationType": "s3", "LogDestination": "arn:aws:s3:::flow-bucket/vpc/a/"}
+
+    assert ec2net.flow_log_bucket(flow) == {"LogDestinationBucketArn": "arn:aws:s3:::flow-bucket"}
+    assert ec2net.flow_log_bucket({**flow, "LogDestinationType": "cloud-watch-logs"}) == {}
+
+
+def test_dhcp_options_and_prefix_list(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    options = ec2.create_dhcp_options(
+        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.2", "10.0.0.3"]}],
+    )["DhcpOptions"]["DhcpOptionsId"]
+    # moto 5.2 drops the TagSpecifications of DHCP options
+    ec2.create_tags(Resources=[options], Tags=[{"Key": "Name", "Value": "corp"}])
+    prefix_list = ec2.create_managed_prefix_list(
+        PrefixListName="offices",
+        AddressFamily="IPv4",
+        MaxEntries=5,
+        Entries=[{"Cidr": "203.0.113.0/24"}],
+        TagSpecifications=_tagged("prefix-list", team="net"),
+    )["PrefixList"]["PrefixListId"]
+
+    dhcp = collect_resources(ec2net.DHCP_OPTIONS, reader, REGION)[options]
+    (page,) = collect_pages(ec2net.MANAGED_PREFIX_LIST, reader, REGION)
+    lists = normalize_page(
+        ec2net.MANAGED_PREFIX_LIST, ACCOUNT, [(i.region, i.data, ()) for i in page.items]
+    )
+
+    assert (dhcp.name, dhcp.region, dhcp.account) == ("corp", REGION, ACCOUNT)
+    assert dhcp.arn == f"{ARN}dhcp-options/{options}"
+    assert dhcp.tags == {"Name": "corp"}
+    (own,) = lists.records  # AWS's own lists (s3, dynamodb) are left out
+    assert (own.id, own.name, own.account) == (prefix_list, "offices", ACCOUNT)
+    assert own.arn == f"{ARN}prefix-list/{prefix_list}"
+    assert own.tags == {"team": "net"}
+    assert lists.foreign and all(r.account == "AWS" for r in lists.foreign)
+
+
+def test_dhcp_options_hash_ignores_value_order() -> None:
+    options = {
+        "DhcpOptionsId": "dopt-0123456789abcdef0",
+        "OwnerId": ACCOUNT,
+        "DhcpConfigurations": [
+            {
+                "Key": "domain-name-servers",
+                "Values": [{"Value": "10.0.0.2"}, {"Value": "10.0.0.3"}],
+            },
+            {"Key": "domain-name", "Values": [{"Value": "corp.example"}]},
+        ],
+    }
+    shuffled = copy.deepcopy(options)
+    shuffled["DhcpConfigurations"].reverse()
+    shuffled["DhcpConfigurations"][1]["Values"].reverse()
+
+    spec = ec2net.DHCP_OPTIONS
+    assert (
+        normalize_resource(spec, ACCOUNT, REGION, shuffled).hash
+        == normalize_resource(spec, ACCOUNT, REGION, options).hash
+    )
+
+
+def test_carrier_gateway(ec2: EC2Client, vpc: dict[str, str], reader: AccountSession) -> None:
+    cagw = ec2.create_carrier_gateway(
+        VpcId=vpc["vpc"], TagSpecifications=_tagged("carrier-gateway", Name="5g")
+    )["CarrierGateway"]["CarrierGatewayId"]
+
+    found = collect_resources(ec2net.CARRIER_GATEWAY, reader, REGION)[cagw]
+
+    assert (found.name, found.region, found.account) == ("5g", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}carrier-gateway/{cagw}"
+    assert found.tags == {"Name": "5g"}
+    assert _edges(found) == {("vpc", f"{ARN}vpc/{vpc['vpc']}")}
