@@ -207,6 +207,66 @@ FLEET = ResourceSpec(
     ),
 )
 
+_FLEET_CONFIG = "SpotFleetRequestConfig"
+
+SPOT_FLEET_REQUEST = ResourceSpec(
+    type="ec2:spot-fleet-request",
+    service="ec2",
+    operation="DescribeSpotFleetRequests",
+    items="SpotFleetRequestConfigs",
+    id="SpotFleetRequestId",
+    arn_template=_ARN + "spot-fleet-request/{id}",
+    params=_PAGE,
+    unordered=(
+        f"{_FLEET_CONFIG}.LaunchSpecifications",
+        f"{_FLEET_CONFIG}.LaunchSpecifications[].SecurityGroups",
+        f"{_FLEET_CONFIG}.LaunchTemplateConfigs",
+    ),
+    volatile=(
+        # What the fleet runs right now.
+        "ActivityStatus",
+        f"{_FLEET_CONFIG}.FulfilledCapacity",
+        f"{_FLEET_CONFIG}.OnDemandFulfilledCapacity",
+        # User data often carries bootstrap secrets: never recorded.
+        f"{_FLEET_CONFIG}.LaunchSpecifications[].UserData",
+    ),
+    relations=(
+        Relation("fleet-role", "iam:role", f"{_FLEET_CONFIG}.IamFleetRole"),
+        Relation(
+            "launch-template",
+            "ec2:launch-template",
+            f"{_FLEET_CONFIG}.LaunchTemplateConfigs[].LaunchTemplateSpecification.LaunchTemplateId",
+        ),
+        Relation("image", "ec2:image", f"{_FLEET_CONFIG}.LaunchSpecifications[].ImageId"),
+        Relation("key-pair", "ec2:key-pair", f"{_FLEET_CONFIG}.LaunchSpecifications[].KeyName"),
+        Relation(
+            "security-group",
+            "ec2:security-group",
+            f"{_FLEET_CONFIG}.LaunchSpecifications[].SecurityGroups[].GroupId",
+        ),
+        Relation(
+            "instance-profile",
+            "iam:instance-profile",
+            f"{_FLEET_CONFIG}.LaunchSpecifications[].IamInstanceProfile.Arn",
+        ),
+    ),
+)
+
+DEDICATED_HOST = ResourceSpec(
+    type="ec2:dedicated-host",
+    service="ec2",
+    operation="DescribeHosts",
+    items="Hosts",
+    id="HostId",
+    arn_template=_ARN + "dedicated-host/{id}",
+    owner="OwnerId",  # shared through RAM, it is listed by the consumers too
+    params={"MaxResults": 500},  # the API's largest page here
+    unordered=("Instances",),
+    # Free slots move with every instance placed on the host (Instances says which).
+    volatile=("AvailableCapacity",),
+    relations=(Relation("instance", "ec2:instance", "Instances[].InstanceId"),),
+)
+
 SPECS = (
     SNAPSHOT,
     IMAGE,
@@ -217,4 +277,6 @@ SPECS = (
     CAPACITY_RESERVATION,
     RESERVED_INSTANCE,
     FLEET,
+    SPOT_FLEET_REQUEST,
+    DEDICATED_HOST,
 )

@@ -460,6 +460,78 @@ CARRIER_GATEWAY = ResourceSpec(
     relations=(Relation("vpc", "ec2:vpc", "VpcId"),),
 )
 
+VPC_ENDPOINT_SERVICE = ResourceSpec(
+    type="ec2:vpc-endpoint-service",
+    service="ec2",
+    operation="DescribeVpcEndpointServiceConfigurations",
+    items="ServiceConfigurations",
+    # The services this account offers (not the ones it may connect to).
+    id="ServiceId",
+    name="ServiceName",
+    arn_template=_ARN + "vpc-endpoint-service/{id}",
+    params=_PAGE,
+    unordered=(
+        "AvailabilityZones",
+        "AvailabilityZoneIds",
+        "BaseEndpointDnsNames",
+        "NetworkLoadBalancerArns",
+        "GatewayLoadBalancerArns",
+        "SupportedIpAddressTypes",
+        "SupportedRegions",
+        "ServiceType",
+    ),
+    relations=(
+        Relation("load-balancer", "elbv2:load-balancer", "NetworkLoadBalancerArns"),
+        Relation("load-balancer", "elbv2:load-balancer", "GatewayLoadBalancerArns"),
+    ),
+)
+
+INSTANCE_CONNECT_ENDPOINT = ResourceSpec(
+    type="ec2:instance-connect-endpoint",
+    service="ec2",
+    operation="DescribeInstanceConnectEndpoints",
+    items="InstanceConnectEndpoints",
+    id="InstanceConnectEndpointId",
+    arn="InstanceConnectEndpointArn",
+    arn_template=_ARN + "instance-connect-endpoint/{id}",
+    owner="OwnerId",
+    params={"MaxResults": 50},  # the API's largest page here
+    unordered=("SecurityGroupIds", "NetworkInterfaceIds"),
+    relations=(
+        Relation("vpc", "ec2:vpc", "VpcId"),
+        Relation("subnet", "ec2:subnet", "SubnetId"),
+        Relation("security-group", "ec2:security-group", "SecurityGroupIds"),
+        Relation("network-interface", "ec2:network-interface", "NetworkInterfaceIds"),
+    ),
+)
+
+CLIENT_VPN_ENDPOINT = ResourceSpec(
+    type="ec2:client-vpn-endpoint",
+    service="ec2",
+    operation="DescribeClientVpnEndpoints",
+    items="ClientVpnEndpoints",
+    id="ClientVpnEndpointId",
+    arn_template=_ARN + "client-vpn-endpoint/{id}",
+    params=_PAGE,
+    unordered=(
+        "SecurityGroupIds",
+        "DnsServers",
+        "AuthenticationOptions",
+        "AssociatedTargetNetworks",
+    ),
+    relations=(
+        Relation("vpc", "ec2:vpc", "VpcId"),
+        Relation("security-group", "ec2:security-group", "SecurityGroupIds"),
+        Relation("certificate", "acm:certificate", "ServerCertificateArn"),
+        Relation(
+            "certificate",
+            "acm:certificate",
+            "AuthenticationOptions[].MutualAuthentication.ClientRootCertificateChain",
+        ),
+        Relation("log-group", "logs:log-group", "ConnectionLogOptions.CloudwatchLogGroup"),
+    ),
+)
+
 SPECS = (
     INTERNET_GATEWAY,
     EGRESS_ONLY_INTERNET_GATEWAY,
@@ -480,4 +552,7 @@ SPECS = (
     DHCP_OPTIONS,
     MANAGED_PREFIX_LIST,
     CARRIER_GATEWAY,
+    VPC_ENDPOINT_SERVICE,
+    INSTANCE_CONNECT_ENDPOINT,
+    CLIENT_VPN_ENDPOINT,
 )

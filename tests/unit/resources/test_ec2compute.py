@@ -307,3 +307,75 @@ def test_reserved_instance() -> None:
     assert found.arn == f"{ARN}reserved-instances/{reserved['ReservedInstancesId']}"
     assert found.tags == {"cost-center": "42"}
     assert found.relations == []  # a reservation is billing, bound to no resource
+
+
+def test_spot_fleet_request(ec2: EC2Client, reader: AccountSession) -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/spot-fleet"
+    request = ec2.request_spot_fleet(
+        SpotFleetRequestConfig={
+            "IamFleetRole": role,
+            "AllocationStrategy": "lowestPrice",
+            "TargetCapacity": 1,
+            "LaunchSpecifications": [
+                {
+                    "ImageId": AMI,
+                    "InstanceType": "t3.micro",
+                    "KeyName": "deploy",
+                    "UserData": "ZXhwb3J0IFRPS0VOPXMzY3IzdA==",
+                }
+            ],
+            "TagSpecifications": _tagged("spot-fleet-request", Name="crunch"),
+        }
+    )["SpotFleetRequestId"]
+
+    found = collect_resources(ec2compute.SPOT_FLEET_REQUEST, reader, REGION)[request]
+
+    assert (found.name, found.region, found.account) == ("crunch", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}spot-fleet-request/{request}"
+    assert found.tags == {"Name": "crunch"}
+    assert {
+        ("fleet-role", role),
+        ("key-pair", f"{ARN}key-pair/deploy"),
+        ("image", f"arn:aws:ec2:{REGION}::image/{AMI}"),
+    } <= _edges(found)
+    (launch,) = found.config["SpotFleetRequestConfig"]["LaunchSpecifications"]
+    assert "UserData" not in launch
+
+
+def test_dedicated_host(ec2: EC2Client, reader: AccountSession) -> None:
+    (host,) = ec2.allocate_hosts(
+        AvailabilityZone=f"{REGION}a",
+        InstanceType="m5.large",
+        Quantity=1,
+        TagSpecifications=_tagged("dedicated-host", Name="licensed"),
+    )["HostIds"]
+
+    found = collect_resources(ec2compute.DEDICATED_HOST, reader, REGION)[host]
+
+    assert (found.name, found.region, found.account) == ("licensed", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}dedicated-host/{host}"
+    assert found.tags == {"Name": "licensed"}
+    assert found.config["HostProperties"]["InstanceType"] == "m5.large"
+
+
+def test_a_dedicated_hosts_instances_are_edges_and_free_slots_do_not_hash() -> None:
+    host = {
+        "HostId": "h-0123456789abcdef0",
+        "OwnerId": ACCOUNT,
+        "State": "available",
+        "AvailableCapacity": {"AvailableInstanceCapacity": [{"AvailableCapacity": 3}]},
+        "Instances": [{"InstanceId": "i-0bb"}, {"InstanceId": "i-0aa"}],
+    }
+    busier = copy.deepcopy(host)
+    busier["AvailableCapacity"]["AvailableInstanceCapacity"][0]["AvailableCapacity"] = 2
+    busier["Instances"].reverse()
+
+    original = normalize_resource(ec2compute.DEDICATED_HOST, ACCOUNT, REGION, host)
+
+    assert normalize_resource(ec2compute.DEDICATED_HOST, ACCOUNT, REGION, busier).hash == (
+        original.hash
+    )
+    assert _edges(original) == {
+        ("instance", f"{ARN}instance/i-0aa"),
+        ("instance", f"{ARN}instance/i-0bb"),
+    }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -10,6 +11,7 @@ from estate.aws.sessions import AccountSession
 from estate.inventory.normalize import Resource, normalize_page, normalize_resource
 from estate.resources import ec2net
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
+from tests.unit.resources.stubbed import stubbed
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -457,3 +459,107 @@ def test_carrier_gateway(ec2: EC2Client, vpc: dict[str, str], reader: AccountSes
     assert found.arn == f"{ARN}carrier-gateway/{cagw}"
     assert found.tags == {"Name": "5g"}
     assert _edges(found) == {("vpc", f"{ARN}vpc/{vpc['vpc']}")}
+
+
+def test_vpc_endpoint_service(
+    member: boto3.Session, ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    balancer = member.client("elbv2", region_name=REGION).create_load_balancer(
+        Name="backend", Subnets=[vpc["subnet"]], Type="network"
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[balancer],
+        TagSpecifications=_tagged("vpc-endpoint-service", team="api"),
+    )["ServiceConfiguration"]
+    service_id = service["ServiceId"]
+
+    found = collect_resources(ec2net.VPC_ENDPOINT_SERVICE, reader, REGION)[service_id]
+
+    assert (found.name, found.region, found.account) == (service["ServiceName"], REGION, ACCOUNT)
+    assert found.arn == f"{ARN}vpc-endpoint-service/{service_id}"
+    assert found.tags == {"team": "api"}
+    assert _edges(found) == {("load-balancer", balancer)}
+
+
+def test_instance_connect_endpoint() -> None:
+    # moto 5.2 lacks DescribeInstanceConnectEndpoints
+    endpoint_id = "eice-0123456789abcdef0"
+    endpoint = {
+        "OwnerId": ACCOUNT,
+        "InstanceConnectEndpointId": endpoint_id,
+        "InstanceConnectEndpointArn": f"{ARN}instance-connect-endpoint/{endpoint_id}",
+        "State": "create-complete",
+        "DnsName": f"{endpoint_id}.11111111.ec2-instance-connect-endpoint.{REGION}.amazonaws.com",
+        "NetworkInterfaceIds": ["eni-0aa"],
+        "VpcId": "vpc-0bb",
+        "AvailabilityZone": f"{REGION}a",
+        "CreatedAt": dt.datetime(2024, 5, 2, 9, 0, tzinfo=dt.UTC),
+        "SubnetId": "subnet-0cc",
+        "PreserveClientIp": False,
+        "SecurityGroupIds": ["sg-0dd", "sg-0ee"],
+        "Tags": [{"Key": "Name", "Value": "bastion"}],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_instance_connect_endpoints",
+            {"InstanceConnectEndpoints": [endpoint]},
+            {"MaxResults": 50},
+        )
+        found = collect_resources(ec2net.INSTANCE_CONNECT_ENDPOINT, session, REGION)[endpoint_id]
+
+    assert (found.name, found.region, found.account) == ("bastion", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}instance-connect-endpoint/{endpoint_id}"
+    assert found.tags == {"Name": "bastion"}
+    assert _edges(found) == {
+        ("vpc", f"{ARN}vpc/vpc-0bb"),
+        ("subnet", f"{ARN}subnet/subnet-0cc"),
+        ("security-group", f"{ARN}security-group/sg-0dd"),
+        ("security-group", f"{ARN}security-group/sg-0ee"),
+        ("network-interface", f"{ARN}network-interface/eni-0aa"),
+    }
+
+
+def test_client_vpn_endpoint() -> None:
+    # moto 5.2 lacks DescribeClientVpnEndpoints
+    endpoint_id = "cvpn-endpoint-0123456789abcdef0"
+    server = f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
+    endpoint = {
+        "ClientVpnEndpointId": endpoint_id,
+        "Description": "staff",
+        "Status": {"Code": "available"},
+        "CreationTime": "2024-05-02T09:00:00",
+        "DnsName": f"*.{endpoint_id}.prod.clientvpn.{REGION}.amazonaws.com",
+        "ClientCidrBlock": "172.16.0.0/22",
+        "DnsServers": ["10.8.0.2", "10.8.0.3"],
+        "SplitTunnel": True,
+        "VpnProtocol": "openvpn",
+        "TransportProtocol": "udp",
+        "VpnPort": 443,
+        "ServerCertificateArn": server,
+        "AuthenticationOptions": [
+            {
+                "Type": "certificate-authentication",
+                "MutualAuthentication": {"ClientRootCertificateChain": server},
+            }
+        ],
+        "ConnectionLogOptions": {"Enabled": False},
+        "SecurityGroupIds": ["sg-0dd"],
+        "VpcId": "vpc-0bb",
+        "Tags": [{"Key": "Name", "Value": "staff-vpn"}],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_client_vpn_endpoints",
+            {"ClientVpnEndpoints": [endpoint]},
+            {"MaxResults": 1000},
+        )
+        found = collect_resources(ec2net.CLIENT_VPN_ENDPOINT, session, REGION)[endpoint_id]
+
+    assert (found.name, found.region, found.account) == ("staff-vpn", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}client-vpn-endpoint/{endpoint_id}"
+    assert found.tags == {"Name": "staff-vpn"}
+    assert _edges(found) == {
+        ("vpc", f"{ARN}vpc/vpc-0bb"),
+        ("security-group", f"{ARN}security-group/sg-0dd"),
+        ("certificate", server),
+    }
