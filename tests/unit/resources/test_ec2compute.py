@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +11,10 @@ import pytest
 from estate.aws.sessions import AccountSession
 from estate.inventory.normalize import Resource, normalize_page, normalize_resource
 from estate.resources import ec2compute
+from estate.resources.spec import ResourceSpec
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
 from tests.unit.resources.stubbed import stubbed
+from tests.unit.resources.test_ec2net import listed_and_moved, same_hash
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -379,3 +382,17 @@ def test_a_dedicated_hosts_instances_are_edges_and_free_slots_do_not_hash() -> N
         ("instance", f"{ARN}instance/i-0aa"),
         ("instance", f"{ARN}instance/i-0bb"),
     }
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in ec2compute.SPECS if s.unordered or s.volatile], ids=lambda s: s.type
+)
+def test_hash_ignores_order_and_volatile_fields(spec: ResourceSpec) -> None:
+    data, moved = listed_and_moved(spec)
+
+    assert same_hash(spec, data, moved)
+    for name in ("unordered", "volatile"):  # each declaration counts
+        paths = getattr(spec, name)
+        for path in paths:
+            without = dataclasses.replace(spec, **{name: tuple(p for p in paths if p != path)})
+            assert not same_hash(without, data, moved), f"{name} {path} changes nothing"

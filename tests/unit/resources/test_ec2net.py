@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +11,10 @@ import pytest
 from estate.aws.sessions import AccountSession
 from estate.inventory.normalize import Resource, normalize_page, normalize_resource
 from estate.resources import ec2net
+from estate.resources.spec import ResourceSpec
 from tests.unit.resources.collecting import ACCOUNT, collect_pages, collect_resources
 from tests.unit.resources.stubbed import stubbed
+from tests.unit.resources.test_registry import example_items
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -563,3 +566,83 @@ def test_client_vpn_endpoint() -> None:
         ("security-group", f"{ARN}security-group/sg-0dd"),
         ("certificate", server),
     }
+
+
+# --- every unordered list and volatile field, on the API's own shape ------------------------
+
+
+def _at(node: Any, parts: list[str], fn: Any) -> None:
+    """Apply fn(parent, key) where a dotted path ends (`name[]` descends into a list)."""
+    if not isinstance(node, dict) or not parts:
+        return
+    head, rest = parts[0], parts[1:]
+    key = head.removesuffix("[]")
+    if key not in node:
+        return
+    if not rest:
+        fn(node, key)
+    elif head.endswith("[]"):
+        for element in node[key]:
+            _at(element, rest, fn)
+    else:
+        _at(node[key], rest, fn)
+
+
+def _two_then_reversed(parent: dict[str, Any], key: str) -> None:
+    value = parent[key]
+    if isinstance(value, str):
+        parent[key] = f"{value}-2,{value}"
+        return
+    (first,) = value
+    other = {**first, "_other": 1} if isinstance(first, dict) else f"{first}-2"
+    parent[key] = [first, other]
+
+
+def _reverse(parent: dict[str, Any], key: str) -> None:
+    value = parent[key]
+    if isinstance(value, str):
+        parent[key] = ",".join(reversed(value.split(",")))
+    else:
+        value.reverse()
+
+
+def _change(parent: dict[str, Any], key: str) -> None:
+    parent[key] = {"changed": True}
+
+
+def listed_and_moved(spec: ResourceSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An example listing (the API's shape) whose unordered lists hold two distinct elements
+    each, and the same listing with those lists reversed and every volatile field changed."""
+    (data,) = example_items(spec)
+    # Outer lists first, so the copied element's inner lists get two elements each in turn.
+    for path in sorted(spec.unordered, key=lambda p: p.count(".")):
+        _at(data, path.split("."), _two_then_reversed)
+    moved = copy.deepcopy(data)
+    for path in spec.unordered:
+        _at(moved, path.split("."), _reverse)
+    for path in spec.volatile:
+        _at(moved, path.split("."), _change)
+    assert moved != data
+    return data, moved
+
+
+def same_hash(spec: ResourceSpec, data: dict[str, Any], moved: dict[str, Any]) -> bool:
+    return (
+        normalize_resource(spec, ACCOUNT, REGION, moved).hash
+        == normalize_resource(spec, ACCOUNT, REGION, data).hash
+    )
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in ec2net.SPECS if s.unordered or s.volatile], ids=lambda s: s.type
+)
+def test_hash_ignores_order_and_volatile_fields(spec: ResourceSpec) -> None:
+    data, moved = listed_and_moved(spec)
+
+    assert same_hash(spec, data, moved)
+    # Each declaration counts: without any one of them the hash moves.
+    for name in ("unordered", "volatile"):
+        paths = getattr(spec, name)
+        for path in paths:
+            without = dataclasses.replace(spec, **{name: tuple(p for p in paths if p != path)})
+            assert not same_hash(without, data, moved), f"{name} {path} changes nothing"
