@@ -221,6 +221,7 @@ def test_placement_group() -> None:
     assert found.arn == f"{ARN}placement-group/low-latency"
     assert found.tags == {"team": "hpc"}
     assert found.config["Strategy"] == "cluster"
+    assert found.relations == []  # a placement group points at nothing
 
 
 def _reservation(reservation_id: str, owner: str) -> dict[str, Any]:

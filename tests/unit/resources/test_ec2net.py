@@ -233,6 +233,18 @@ def test_nat_gateway(ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
     } <= _edges(found)
 
 
+def test_a_deleted_nat_gateway_is_not_listed(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=vpc["subnet"], AllocationId=allocation)["NatGateway"]
+    ec2.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])
+    (listed,) = ec2.describe_nat_gateways()["NatGateways"]
+    assert listed["State"] == "deleted"  # AWS lists it for an hour more
+
+    assert collect_resources(ec2net.NAT_GATEWAY, reader, REGION) == {}
+
+
 def test_transit_gateway_attachment_and_route_table(
     ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
 ) -> None:
@@ -257,6 +269,11 @@ def test_transit_gateway_attachment_and_route_table(
     assert (hub.name, hub.region, hub.account) == ("hub", REGION, ACCOUNT)
     assert hub.arn == f"{ARN}transit-gateway/{tgw}"
     assert hub.tags == {"Name": "hub"}
+    default = hub.config["Options"]["AssociationDefaultRouteTableId"]
+    assert _edges(hub) == {
+        ("association-route-table", f"{ARN}transit-gateway-route-table/{default}"),
+        ("propagation-route-table", f"{ARN}transit-gateway-route-table/{default}"),
+    }
     assert (spoke.name, spoke.account) == ("spoke", ACCOUNT)
     assert spoke.arn == f"{ARN}transit-gateway-attachment/{attachment}"
     assert spoke.tags == {"Name": "spoke"}
