@@ -1,10 +1,10 @@
 """EC2 networking around the VPC: gateways, route tables, network ACLs, interfaces, Elastic
-IPs, endpoints, peering, NAT, transit gateways, VPN, flow logs, DHCP options and managed
-prefix lists (regional, tags inline).
+IPs, endpoints and endpoint services, peering, NAT, transit gateways, site-to-site and client
+VPN, flow logs, DHCP options and managed prefix lists (regional, tags inline).
 
-No Describe* answer here gives an ARN except the transit gateway's and the prefix list's; the
-others are built as `arn:{partition}:ec2:{region}:{account}:<resource-type>/{id}`, with IAM's
-resource-type names (a NAT gateway is `natgateway`, a flow log `vpc-flow-log`).
+Few Describe* answers here give an ARN (transit gateways, prefix lists, EC2 Instance Connect
+endpoints); the others are built as `arn:{partition}:ec2:{region}:{account}:<type>/{id}`,
+with IAM's resource-type names (a NAT gateway is `natgateway`, a flow log `vpc-flow-log`).
 """
 
 from __future__ import annotations
@@ -289,13 +289,18 @@ TRANSIT_GATEWAY_ATTACHMENT = ResourceSpec(
     owner="ResourceType == 'vpc' && ResourceOwnerId || TransitGatewayOwnerId",
     params={
         **_PAGE,
+        # Deleted, failed and rejected attachments stay listed for a while.
         "Filters": _state(
             "initiating",
+            "initiatingRequest",
             "pendingAcceptance",
+            "rollingBack",
             "pending",
             "available",
             "modifying",
             "deleting",
+            "rejecting",
+            "failing",
         ),
     },
     relations=(
