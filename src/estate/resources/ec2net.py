@@ -537,6 +537,50 @@ CLIENT_VPN_ENDPOINT = ResourceSpec(
     ),
 )
 
+TRAFFIC_MIRROR_TARGET = ResourceSpec(
+    type="ec2:traffic-mirror-target",
+    service="ec2",
+    operation="DescribeTrafficMirrorTargets",
+    items="TrafficMirrorTargets",
+    id="TrafficMirrorTargetId",
+    arn_template=_ARN + "traffic-mirror-target/{id}",
+    owner="OwnerId",  # shared through RAM, it is listed by the consumers too
+    params=_PAGE,
+    relations=(
+        Relation("network-interface", "ec2:network-interface", "NetworkInterfaceId"),
+        Relation("load-balancer", "elbv2:load-balancer", "NetworkLoadBalancerArn"),
+        Relation("vpc-endpoint", "ec2:vpc-endpoint", "GatewayLoadBalancerEndpointId"),
+    ),
+)
+
+TRAFFIC_MIRROR_FILTER = ResourceSpec(
+    type="ec2:traffic-mirror-filter",
+    service="ec2",
+    operation="DescribeTrafficMirrorFilters",
+    items="TrafficMirrorFilters",
+    id="TrafficMirrorFilterId",
+    arn_template=_ARN + "traffic-mirror-filter/{id}",
+    params=_PAGE,
+    # Rules are evaluated by their RuleNumber, not by their place in the list.
+    unordered=("IngressFilterRules", "EgressFilterRules", "NetworkServices"),
+)
+
+TRAFFIC_MIRROR_SESSION = ResourceSpec(
+    type="ec2:traffic-mirror-session",
+    service="ec2",
+    operation="DescribeTrafficMirrorSessions",
+    items="TrafficMirrorSessions",
+    id="TrafficMirrorSessionId",
+    arn_template=_ARN + "traffic-mirror-session/{id}",
+    owner="OwnerId",
+    params=_PAGE,
+    relations=(
+        Relation("source", "ec2:network-interface", "NetworkInterfaceId"),
+        Relation("target", "ec2:traffic-mirror-target", "TrafficMirrorTargetId"),
+        Relation("filter", "ec2:traffic-mirror-filter", "TrafficMirrorFilterId"),
+    ),
+)
+
 SPECS = (
     INTERNET_GATEWAY,
     EGRESS_ONLY_INTERNET_GATEWAY,
@@ -560,4 +604,7 @@ SPECS = (
     VPC_ENDPOINT_SERVICE,
     INSTANCE_CONNECT_ENDPOINT,
     CLIENT_VPN_ENDPOINT,
+    TRAFFIC_MIRROR_TARGET,
+    TRAFFIC_MIRROR_FILTER,
+    TRAFFIC_MIRROR_SESSION,
 )

@@ -585,6 +585,49 @@ def test_client_vpn_endpoint() -> None:
     }
 
 
+def test_traffic_mirror_target_filter_and_session(
+    ec2: EC2Client, vpc: dict[str, str], reader: AccountSession
+) -> None:
+    source, sink = (
+        ec2.create_network_interface(SubnetId=vpc["subnet"])["NetworkInterface"][
+            "NetworkInterfaceId"
+        ]
+        for _ in range(2)
+    )
+    target = ec2.create_traffic_mirror_target(
+        NetworkInterfaceId=sink, TagSpecifications=_tagged("traffic-mirror-target", Name="ids")
+    )["TrafficMirrorTarget"]["TrafficMirrorTargetId"]
+    mirror_filter = ec2.create_traffic_mirror_filter(
+        TagSpecifications=_tagged("traffic-mirror-filter", Name="all-tcp")
+    )["TrafficMirrorFilter"]["TrafficMirrorFilterId"]
+    session = ec2.create_traffic_mirror_session(
+        NetworkInterfaceId=source,
+        TrafficMirrorTargetId=target,
+        TrafficMirrorFilterId=mirror_filter,
+        SessionNumber=1,
+        TagSpecifications=_tagged("traffic-mirror-session", Name="web-to-ids"),
+    )["TrafficMirrorSession"]["TrafficMirrorSessionId"]
+
+    found_target = collect_resources(ec2net.TRAFFIC_MIRROR_TARGET, reader, REGION)[target]
+    found_filter = collect_resources(ec2net.TRAFFIC_MIRROR_FILTER, reader, REGION)[mirror_filter]
+    found = collect_resources(ec2net.TRAFFIC_MIRROR_SESSION, reader, REGION)[session]
+
+    assert (found_target.name, found_target.account) == ("ids", ACCOUNT)
+    assert found_target.arn == f"{ARN}traffic-mirror-target/{target}"
+    assert found_target.tags == {"Name": "ids"}
+    assert _edges(found_target) == {("network-interface", f"{ARN}network-interface/{sink}")}
+    assert found_filter.name == "all-tcp"
+    assert found_filter.arn == f"{ARN}traffic-mirror-filter/{mirror_filter}"
+    assert (found.name, found.region, found.account) == ("web-to-ids", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}traffic-mirror-session/{session}"
+    assert found.tags == {"Name": "web-to-ids"}
+    assert _edges(found) == {
+        ("source", f"{ARN}network-interface/{source}"),
+        ("target", f"{ARN}traffic-mirror-target/{target}"),
+        ("filter", f"{ARN}traffic-mirror-filter/{mirror_filter}"),
+    }
+
+
 # --- every unordered list and volatile field, on the API's own shape ------------------------
 
 
