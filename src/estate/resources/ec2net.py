@@ -581,6 +581,61 @@ TRAFFIC_MIRROR_SESSION = ResourceSpec(
     ),
 )
 
+# IPAM's ARNs name no region (arn:aws:ec2::111111111111:ipam/ipam-0123…): an IPAM is made in
+# one home region and listed there, managing the regions it operates in.
+_IPAM_ARN = "arn:{partition}:ec2::{account}:"
+
+IPAM = ResourceSpec(
+    type="ec2:ipam",
+    service="ec2",
+    operation="DescribeIpams",
+    items="Ipams",
+    id="IpamId",
+    arn="IpamArn",
+    arn_template=_IPAM_ARN + "ipam/{id}",
+    owner="OwnerId",
+    params=_PAGE,
+    unordered=("OperatingRegions",),
+    # Counters of what hangs off the IPAM (those are records of their own).
+    volatile=("ScopeCount", "ResourceDiscoveryAssociationCount"),
+    relations=(
+        Relation("private-scope", "ec2:ipam-scope", "PrivateDefaultScopeId"),
+        Relation("public-scope", "ec2:ipam-scope", "PublicDefaultScopeId"),
+    ),
+)
+
+IPAM_SCOPE = ResourceSpec(
+    type="ec2:ipam-scope",
+    service="ec2",
+    operation="DescribeIpamScopes",
+    items="IpamScopes",
+    id="IpamScopeId",
+    arn="IpamScopeArn",
+    arn_template=_IPAM_ARN + "ipam-scope/{id}",
+    owner="OwnerId",
+    params=_PAGE,
+    volatile=("PoolCount",),
+    relations=(Relation("ipam", "ec2:ipam", "IpamArn"),),
+)
+
+IPAM_POOL = ResourceSpec(
+    type="ec2:ipam-pool",
+    service="ec2",
+    operation="DescribeIpamPools",
+    items="IpamPools",
+    id="IpamPoolId",
+    arn="IpamPoolArn",
+    arn_template=_IPAM_ARN + "ipam-pool/{id}",
+    owner="OwnerId",  # shared through RAM, it is listed by the consumers too
+    params=_PAGE,
+    unordered=("AllocationResourceTags",),
+    relations=(
+        Relation("ipam", "ec2:ipam", "IpamArn"),
+        Relation("scope", "ec2:ipam-scope", "IpamScopeArn"),
+        Relation("source-pool", "ec2:ipam-pool", "SourceIpamPoolId"),
+    ),
+)
+
 SPECS = (
     INTERNET_GATEWAY,
     EGRESS_ONLY_INTERNET_GATEWAY,
@@ -607,4 +662,7 @@ SPECS = (
     TRAFFIC_MIRROR_TARGET,
     TRAFFIC_MIRROR_FILTER,
     TRAFFIC_MIRROR_SESSION,
+    IPAM,
+    IPAM_SCOPE,
+    IPAM_POOL,
 )

@@ -628,6 +628,79 @@ def test_traffic_mirror_target_filter_and_session(
     }
 
 
+IPAM_ARN = f"arn:aws:ec2::{ACCOUNT}:"
+
+
+def test_ipam_scope_and_pool() -> None:
+    # moto 5.2 lacks DescribeIpams, DescribeIpamScopes and DescribeIpamPools
+    ipam = {
+        "OwnerId": ACCOUNT,
+        "IpamId": "ipam-0aa",
+        "IpamArn": f"{IPAM_ARN}ipam/ipam-0aa",
+        "IpamRegion": REGION,
+        "PublicDefaultScopeId": "ipam-scope-0pub",
+        "PrivateDefaultScopeId": "ipam-scope-0priv",
+        "ScopeCount": 2,
+        "OperatingRegions": [{"RegionName": REGION}, {"RegionName": "eu-central-1"}],
+        "State": "create-complete",
+        "Tags": [{"Key": "Name", "Value": "org-ipam"}],
+        "Tier": "advanced",
+    }
+    scope = {
+        "OwnerId": ACCOUNT,
+        "IpamScopeId": "ipam-scope-0priv",
+        "IpamScopeArn": f"{IPAM_ARN}ipam-scope/ipam-scope-0priv",
+        "IpamArn": f"{IPAM_ARN}ipam/ipam-0aa",
+        "IpamRegion": REGION,
+        "IpamScopeType": "private",
+        "IsDefault": True,
+        "PoolCount": 3,
+        "State": "create-complete",
+        "Tags": [],
+    }
+    pool = {
+        "OwnerId": ACCOUNT,
+        "IpamPoolId": "ipam-pool-0eu",
+        "SourceIpamPoolId": "ipam-pool-0top",
+        "IpamPoolArn": f"{IPAM_ARN}ipam-pool/ipam-pool-0eu",
+        "IpamScopeArn": f"{IPAM_ARN}ipam-scope/ipam-scope-0priv",
+        "IpamScopeType": "private",
+        "IpamArn": f"{IPAM_ARN}ipam/ipam-0aa",
+        "IpamRegion": REGION,
+        "Locale": REGION,
+        "PoolDepth": 2,
+        "State": "create-complete",
+        "AddressFamily": "ipv4",
+        "Tags": [{"Key": "Name", "Value": "eu-west"}],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response("describe_ipams", {"Ipams": [ipam]}, {"MaxResults": 1000})
+        stubber.add_response("describe_ipam_scopes", {"IpamScopes": [scope]}, {"MaxResults": 1000})
+        stubber.add_response("describe_ipam_pools", {"IpamPools": [pool]}, {"MaxResults": 1000})
+        found_ipam = collect_resources(ec2net.IPAM, session, REGION)["ipam-0aa"]
+        found_scope = collect_resources(ec2net.IPAM_SCOPE, session, REGION)["ipam-scope-0priv"]
+        found = collect_resources(ec2net.IPAM_POOL, session, REGION)["ipam-pool-0eu"]
+
+    assert (found_ipam.name, found_ipam.region, found_ipam.account) == ("org-ipam", REGION, ACCOUNT)
+    assert found_ipam.arn == f"{IPAM_ARN}ipam/ipam-0aa"
+    assert found_ipam.tags == {"Name": "org-ipam"}
+    assert _edges(found_ipam) == {
+        ("private-scope", f"{IPAM_ARN}ipam-scope/ipam-scope-0priv"),
+        ("public-scope", f"{IPAM_ARN}ipam-scope/ipam-scope-0pub"),
+    }
+    assert "ScopeCount" not in found_ipam.config
+    assert found_scope.arn == f"{IPAM_ARN}ipam-scope/ipam-scope-0priv"
+    assert _edges(found_scope) == {("ipam", f"{IPAM_ARN}ipam/ipam-0aa")}
+    assert (found.name, found.region, found.account) == ("eu-west", REGION, ACCOUNT)
+    assert found.arn == f"{IPAM_ARN}ipam-pool/ipam-pool-0eu"
+    assert found.tags == {"Name": "eu-west"}
+    assert _edges(found) == {
+        ("ipam", f"{IPAM_ARN}ipam/ipam-0aa"),
+        ("scope", f"{IPAM_ARN}ipam-scope/ipam-scope-0priv"),
+        ("source-pool", f"{IPAM_ARN}ipam-pool/ipam-pool-0top"),
+    }
+
+
 # --- every unordered list and volatile field, on the API's own shape ------------------------
 
 
