@@ -162,7 +162,10 @@ CAPACITY_RESERVATION = ResourceSpec(
     params=_PAGE,
     # How much of it running instances use, moment to moment.
     volatile=("AvailableInstanceCount", "CapacityAllocations"),
-    relations=(Relation("placement-group", "ec2:placement-group", "PlacementGroupArn"),),
+    relations=(
+        Relation("placement-group", "ec2:placement-group", "PlacementGroupArn"),
+        Relation("fleet", "ec2:capacity-reservation-fleet", "CapacityReservationFleetId"),
+    ),
 )
 
 RESERVED_INSTANCE = ResourceSpec(
@@ -267,6 +270,43 @@ DEDICATED_HOST = ResourceSpec(
     relations=(Relation("instance", "ec2:instance", "Instances[].InstanceId"),),
 )
 
+CAPACITY_RESERVATION_FLEET = ResourceSpec(
+    type="ec2:capacity-reservation-fleet",
+    service="ec2",
+    operation="DescribeCapacityReservationFleets",
+    items="CapacityReservationFleets",
+    id="CapacityReservationFleetId",
+    arn="CapacityReservationFleetArn",
+    arn_template=_ARN + "capacity-reservation-fleet/{id}",
+    params={"MaxResults": 100},  # the API's largest page here
+    unordered=("InstanceTypeSpecifications",),
+    # How much of the target is reserved right now, per instance type and in all.
+    volatile=("TotalFulfilledCapacity", "InstanceTypeSpecifications[].FulfilledCapacity"),
+    relations=(
+        Relation(
+            "capacity-reservation",
+            "ec2:capacity-reservation",
+            "InstanceTypeSpecifications[].CapacityReservationId",
+        ),
+    ),
+)
+
+HOST_RESERVATION = ResourceSpec(
+    type="ec2:host-reservation",
+    service="ec2",
+    operation="DescribeHostReservations",
+    items="HostReservationSet",
+    id="HostReservationId",
+    arn_template=_ARN + "host-reservation/{id}",
+    # Retired reservations stay listed for good, as Reserved Instances do.
+    params={
+        "MaxResults": 500,
+        "Filter": [{"Name": "state", "Values": ["payment-pending", "active", "payment-failed"]}],
+    },
+    unordered=("HostIdSet",),
+    relations=(Relation("host", "ec2:dedicated-host", "HostIdSet"),),
+)
+
 SPECS = (
     SNAPSHOT,
     IMAGE,
@@ -279,4 +319,6 @@ SPECS = (
     FLEET,
     SPOT_FLEET_REQUEST,
     DEDICATED_HOST,
+    CAPACITY_RESERVATION_FLEET,
+    HOST_RESERVATION,
 )

@@ -385,6 +385,84 @@ def test_a_dedicated_hosts_instances_are_edges_and_free_slots_do_not_hash() -> N
     }
 
 
+def test_capacity_reservation_fleet() -> None:
+    # moto 5.2 lacks DescribeCapacityReservationFleets
+    fleet_id = "crf-0123456789abcdef0"
+    fleet = {
+        "CapacityReservationFleetId": fleet_id,
+        "CapacityReservationFleetArn": f"{ARN}capacity-reservation-fleet/{fleet_id}",
+        "State": "active",
+        "TotalTargetCapacity": 8,
+        "TotalFulfilledCapacity": 6.0,
+        "Tenancy": "default",
+        "CreateTime": STAMP,
+        "InstanceMatchCriteria": "open",
+        "AllocationStrategy": "prioritized",
+        "InstanceTypeSpecifications": [
+            {
+                "CapacityReservationId": "cr-0aa",
+                "InstanceType": "m5.large",
+                "InstancePlatform": "Linux/UNIX",
+                "AvailabilityZone": f"{REGION}a",
+                "TotalInstanceCount": 6,
+                "FulfilledCapacity": 6.0,
+                "Weight": 1.0,
+                "Priority": 1,
+            }
+        ],
+        "Tags": [{"Key": "Name", "Value": "peak"}],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_capacity_reservation_fleets",
+            {"CapacityReservationFleets": [fleet]},
+            {"MaxResults": 100},
+        )
+        found = collect_resources(ec2compute.CAPACITY_RESERVATION_FLEET, session, REGION)[fleet_id]
+
+    assert (found.name, found.region, found.account) == ("peak", REGION, ACCOUNT)
+    assert found.arn == f"{ARN}capacity-reservation-fleet/{fleet_id}"
+    assert found.tags == {"Name": "peak"}
+    assert _edges(found) == {("capacity-reservation", f"{ARN}capacity-reservation/cr-0aa")}
+    assert "TotalFulfilledCapacity" not in found.config
+
+
+def test_host_reservation() -> None:
+    # moto 5.2 lacks DescribeHostReservations
+    reservation_id = "hr-0123456789abcdef0"
+    reservation = {
+        "HostReservationId": reservation_id,
+        "HostIdSet": ["h-0bb", "h-0aa"],
+        "InstanceFamily": "m5",
+        "OfferingId": "hro-0123456789abcdef0",
+        "PaymentOption": "NoUpfront",
+        "Count": 2,
+        "CurrencyCode": "USD",
+        "Duration": 31536000,
+        "HourlyPrice": "3.00",
+        "UpfrontPrice": "0.00",
+        "Start": STAMP,
+        "End": STAMP + dt.timedelta(days=365),
+        "State": "active",
+        "Tags": [{"Key": "cost-center", "Value": "42"}],
+    }
+    with stubbed("ec2", REGION) as (session, stubber):
+        stubber.add_response(
+            "describe_host_reservations",
+            {"HostReservationSet": [reservation]},
+            dict(ec2compute.HOST_RESERVATION.params),
+        )
+        found = collect_resources(ec2compute.HOST_RESERVATION, session, REGION)[reservation_id]
+
+    assert (found.name, found.region, found.account) == (reservation_id, REGION, ACCOUNT)
+    assert found.arn == f"{ARN}host-reservation/{reservation_id}"
+    assert found.tags == {"cost-center": "42"}
+    assert _edges(found) == {
+        ("host", f"{ARN}dedicated-host/h-0aa"),
+        ("host", f"{ARN}dedicated-host/h-0bb"),
+    }
+
+
 @pytest.mark.parametrize(
     "spec", [s for s in ec2compute.SPECS if s.unordered or s.volatile], ids=lambda s: s.type
 )
