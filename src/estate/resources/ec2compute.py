@@ -1,6 +1,7 @@
 """EC2 compute around the instance: EBS snapshots and AMIs the account owns, key pairs, launch
-templates, placement groups, Spot Instance requests, Capacity Reservations, Reserved
-Instances and EC2 Fleets (regional, tags inline).
+templates, placement groups, Spot Instance and Spot Fleet requests, EC2 Fleets, Dedicated
+Hosts, Capacity Reservations and their fleets, Reserved Instances and host reservations
+(regional, tags inline).
 
 ARNs follow IAM's resource types: a snapshot's and an image's name no account
 (arn:aws:ec2:eu-west-1::snapshot/snap-…), a key pair and a placement group are named by
