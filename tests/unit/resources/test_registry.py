@@ -279,6 +279,12 @@ def _path_exists(node: Any, parts: list[str], accept: Callable[[Any], bool] = _p
     return _path_exists(child, rest, accept)
 
 
+def _derived(spec: ResourceSpec, path: str) -> bool:
+    """A plain top-level field only the spec's derive hook makes (for some items): the
+    API's shape cannot say whether it resolves, the type's own tests do."""
+    return spec.derive is not None and re.fullmatch(r"[A-Za-z0-9_]+", path) is not None
+
+
 def unresolved(spec: ResourceSpec, data: dict[str, Any]) -> list[str]:
     """The spec's paths that do not resolve in one item."""
 
@@ -300,7 +306,11 @@ def unresolved(spec: ResourceSpec, data: dict[str, Any]) -> list[str]:
         f"unordered {p}" for p in spec.unordered if not _path_exists(data, p.split("."), _sortable)
     ]
     problems += [f"volatile {p}" for p in spec.volatile if not _path_exists(data, p.split("."))]
-    problems += [f"relation {r.kind} {r.path}" for r in spec.relations if missing(r.path)]
+    problems += [
+        f"relation {r.kind} {r.path}"
+        for r in spec.relations
+        if missing(r.path) and not _derived(spec, r.path)
+    ]
     return problems
 
 
