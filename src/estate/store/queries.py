@@ -51,7 +51,7 @@ def _tag(key: str) -> Any:
 
 
 def selection_query(sel: Selection) -> Select:
-    conds = [resources.c.deleted.is_(sel.deleted)]
+    conds: list[ColumnElement[bool]] = [resources.c.deleted.is_(sel.deleted)]
     if sel.types:
         conds.append(resources.c.type.in_(list(sel.types)))
     if sel.accounts:
