@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from estate.demo.emulator import Emulator
 from estate.demo.sample import SampleOrg
+from estate.demo.sample_plan import SAMPLE_TYPES
 from estate.engine.ratelimit import seed_for
 from estate.store.database import Database
 from estate.store.schema import changes, resources, shards
@@ -37,6 +38,7 @@ def write_config(path: Path, endpoint_url: str, org: SampleOrg, **extra: Any) ->
         "organization": True,
         "role_name": "OrganizationAccountAccessRole",
         "regions": list(org.regions),
+        "types": list(SAMPLE_TYPES),  # what the sample holds, not every type estate knows
         "concurrency": 4,
         **extra,
     }
